@@ -1,0 +1,60 @@
+"""The Renault Connect integration: Renault, Dacia and Alpine cars in Home Assistant."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+
+from .capabilities import CapabilityMemory
+from .cloud import create_session
+from .const import DOMAIN
+from .hub import RenaultHub, account_gone_issue_id
+
+type RenaultConnectConfigEntry = ConfigEntry[RenaultHub]
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.DEVICE_TRACKER,
+    Platform.IMAGE,
+    Platform.SENSOR,
+]
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: RenaultConnectConfigEntry
+) -> bool:
+    """Connect to the account of a config entry and register its vehicles."""
+    hub = RenaultHub(hass, entry, create_session(hass, entry.data))
+    await hub.async_setup()
+    entry.runtime_data = hub
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(
+    hass: HomeAssistant, entry: RenaultConnectConfigEntry
+) -> bool:
+    """Unload the platforms of a config entry."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
+    entry: RenaultConnectConfigEntry,
+    device: dr.DeviceEntry,
+) -> bool:
+    """Let the user delete the device of a vehicle that left the account."""
+    on_account = entry.runtime_data.vehicles_coordinator.data
+    return not any(
+        domain == DOMAIN and vin in on_account for domain, vin in device.identifiers
+    )
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: RenaultConnectConfigEntry
+) -> None:
+    """Forget what a removed entry learned, and its repair issue."""
+    ir.async_delete_issue(hass, DOMAIN, account_gone_issue_id(entry.entry_id))
+    await CapabilityMemory(hass, entry.entry_id).async_remove()

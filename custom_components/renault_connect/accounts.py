@@ -1,0 +1,69 @@
+"""The Kamereon accounts a login gives access to, as people see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from renault_api.kamereon.models import KamereonVehicleDetails
+from renault_api.renault_account import RenaultAccount
+from renault_api.renault_client import RenaultClient
+from renault_api.renault_session import RenaultSession
+
+from .labels import display_label
+
+ACCOUNT_BRANDS = {
+    "MYRENAULT": "MyRenault",
+    "MYDACIA": "MyDacia",
+    "MYALPINE": "MyAlpine",
+}
+
+
+@dataclass
+class AccountSummary:
+    """A Kamereon account: its brand and its vehicles with their details."""
+
+    brand: str
+    vehicles: dict[str, KamereonVehicleDetails] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """Describe the account by its brand and its vehicles' models."""
+        models = [
+            display_label(details.get_model_label()) or vin
+            for vin, details in self.vehicles.items()
+        ]
+        return f"{self.brand}: {', '.join(models)}" if models else self.brand
+
+
+@dataclass
+class PersonAccounts:
+    """The person behind a login, and the accounts it holds."""
+
+    name: str
+    accounts: dict[str, AccountSummary]
+
+
+async def async_read_accounts(session: RenaultSession) -> PersonAccounts:
+    """Read the person's name, accounts and vehicles."""
+    person = await RenaultClient(session=session).get_person()
+    names = (person.raw_data.get("firstName"), person.raw_data.get("lastName"))
+    accounts: dict[str, AccountSummary] = {}
+    for account in person.accounts or []:
+        if not account.accountId:
+            continue
+        response = await RenaultAccount(
+            account.accountId, session=session
+        ).get_vehicles()
+        accounts[account.accountId] = AccountSummary(
+            brand=ACCOUNT_BRANDS.get(
+                account.accountType or "", display_label(account.accountType) or "?"
+            ),
+            vehicles={
+                link.vin: link.vehicleDetails
+                for link in response.vehicleLinks or []
+                if link.vin and link.vehicleDetails
+            },
+        )
+    return PersonAccounts(
+        name=" ".join(name for name in names if name), accounts=accounts
+    )

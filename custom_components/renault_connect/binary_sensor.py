@@ -1,0 +1,136 @@
+"""Binary sensors: plug, charging, climate, lock, doors and hatch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from . import RenaultConnectConfigEntry
+from .compat import BinarySensorDeviceClass
+from .endpoints import BATTERY, HVAC_STATUS, LOCK_STATUS
+from .entity import (
+    RenaultConnectEntity,
+    RenaultConnectEntityDescription,
+    vehicle_entities,
+)
+from .vehicle_specs import (
+    CHARGE_STATES,
+    CHARGING_STATES,
+    PLUG_STATES,
+    PLUGGED_CHARGE_STATES,
+    PLUGGED_STATES,
+    enum_state,
+)
+
+# Values only; every request goes through the account's scheduler.
+PARALLEL_UPDATES = 0
+
+HVAC_STATES = {"on": True, "off": False}
+LOCK_STATES = {"unlocked": True, "locked": False}
+OPENING_STATES = {"open": True, "closed": False}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenaultBinarySensorEntityDescription(
+    RenaultConnectEntityDescription, BinarySensorEntityDescription
+):
+    """A binary sensor: how its state is read from its endpoint's answer."""
+
+    is_on_fn: Callable[[Any], bool | None]
+
+
+def _plugged_in(data: Any) -> bool | None:
+    """Tell whether the car is plugged in, from the charge state when needed."""
+    if (plug := PLUG_STATES.get(data.plugStatus)) in (*PLUGGED_STATES, "unplugged"):
+        return plug in PLUGGED_STATES
+    charge = CHARGE_STATES.get(data.chargingStatus)
+    return None if charge is None else charge in PLUGGED_CHARGE_STATES
+
+
+def _charging(data: Any) -> bool | None:
+    """Tell whether the car is charging."""
+    state = enum_state(CHARGE_STATES, data.chargingStatus, "charge state")
+    return None if state is None else state in CHARGING_STATES
+
+
+def _state_of(
+    name: str, states: dict[str, bool], what: str
+) -> Callable[[Any], bool | None]:
+    """Read a word attribute ("on", "open"...) as a state; unknown words are unknown."""
+    return lambda data: enum_state(states, getattr(data, name, None), what)
+
+
+def _opening(key: str, name: str) -> RenaultBinarySensorEntityDescription:
+    """Describe a door or hatch sensor."""
+    return RenaultBinarySensorEntityDescription(
+        key=key,
+        translation_key=key,
+        endpoint=LOCK_STATUS,
+        is_on_fn=_state_of(name, OPENING_STATES, "opening state"),
+        device_class=BinarySensorDeviceClass.DOOR,
+    )
+
+
+BINARY_SENSORS: tuple[RenaultBinarySensorEntityDescription, ...] = (
+    RenaultBinarySensorEntityDescription(
+        key="plugged_in",
+        translation_key="plugged_in",
+        endpoint=BATTERY,
+        is_on_fn=_plugged_in,
+        device_class=BinarySensorDeviceClass.PLUG,
+    ),
+    RenaultBinarySensorEntityDescription(
+        key="charging",
+        translation_key="charging",
+        endpoint=BATTERY,
+        is_on_fn=_charging,
+        device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
+    ),
+    RenaultBinarySensorEntityDescription(
+        key="hvac_status",
+        translation_key="hvac_status",
+        endpoint=HVAC_STATUS,
+        is_on_fn=_state_of("hvacStatus", HVAC_STATES, "climate state"),
+        device_class=BinarySensorDeviceClass.RUNNING,
+    ),
+    RenaultBinarySensorEntityDescription(
+        key="lock_status",
+        translation_key="lock_status",
+        endpoint=LOCK_STATUS,
+        is_on_fn=_state_of("lockStatus", LOCK_STATES, "lock state"),
+        device_class=BinarySensorDeviceClass.LOCK,
+    ),
+    _opening("driver_door_status", "doorStatusDriver"),
+    _opening("passenger_door_status", "doorStatusPassenger"),
+    _opening("rear_left_door_status", "doorStatusRearLeft"),
+    _opening("rear_right_door_status", "doorStatusRearRight"),
+    _opening("hatch_status", "hatchStatus"),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
+    entry: RenaultConnectConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the binary sensors of every vehicle."""
+    async_add_entities(vehicle_entities(entry, BINARY_SENSORS, RenaultBinarySensor))
+
+
+class RenaultBinarySensor(RenaultConnectEntity, BinarySensorEntity):
+    """A two-state value of a vehicle."""
+
+    entity_description: RenaultBinarySensorEntityDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the state from the endpoint's last answer."""
+        return self.entity_description.is_on_fn(self.data)

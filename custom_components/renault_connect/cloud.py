@@ -1,0 +1,104 @@
+"""Where the Renault cloud is, and how to open a session on it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import ipaddress
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util.hass_dict import HassKey
+from marshmallow import ValidationError
+from renault_api.const import AVAILABLE_LOCALES, CONF_GIGYA_URL, CONF_KAMEREON_URL
+from renault_api.exceptions import RenaultException
+from renault_api.renault_session import RenaultSession
+
+from .const import CLOUD_URL_ENV, CONF_DEVICE_IDS, CONF_LOCALE, CONF_LOGIN_TOKEN, LOGGER
+
+LOCALES: tuple[str, ...] = tuple(sorted(AVAILABLE_LOCALES))
+
+# What a failed exchange with the cloud raises: no answer, an error answer, or an
+# answer that is not what the library expects (a broken JSON body escapes it).
+CLOUD_ERRORS = (
+    TimeoutError,
+    aiohttp.ClientError,
+    RenaultException,
+    ValueError,
+    ValidationError,
+)
+
+_CLOUD_OVERRIDE: HassKey[str | None] = HassKey("renault_connect_cloud_override")
+
+
+def default_locale(language: str, country: str | None) -> str:
+    """Return the locale that best matches Home Assistant's language and country."""
+    language = language.split("-", maxsplit=1)[0].lower()
+    country = (country or "").upper()
+    preferences = (
+        f"{language}_{country}",
+        *(locale for locale in LOCALES if locale.endswith(f"_{country}")),
+        *(locale for locale in LOCALES if locale.startswith(f"{language}_")),
+        "fr_FR",
+    )
+    return next(locale for locale in preferences if locale in AVAILABLE_LOCALES)
+
+
+def _is_loopback_url(url: str) -> bool:
+    """Tell whether the URL points at this machine."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _cloud_override(hass: HomeAssistant) -> str | None:
+    """Return the local cloud URL from the environment, read once per instance.
+
+    Only a loopback URL is honoured, so that the variable cannot send
+    credentials anywhere but to a fake cloud running on this machine.
+    """
+    if _CLOUD_OVERRIDE in hass.data:
+        return hass.data[_CLOUD_OVERRIDE]
+    url = os.environ.get(CLOUD_URL_ENV, "").rstrip("/") or None
+    if url is not None and not _is_loopback_url(url):
+        LOGGER.error(
+            "Ignoring %s: only a cloud on this machine (loopback) may replace "
+            "Renault's servers",
+            CLOUD_URL_ENV,
+        )
+        url = None
+    elif url is not None:
+        LOGGER.warning("Using the Renault cloud at %s instead of Renault's", url)
+    hass.data[_CLOUD_OVERRIDE] = url
+    return url
+
+
+def locale_details(hass: HomeAssistant, locale: str) -> dict[str, str]:
+    """Return the Gigya and Kamereon URLs and keys of a locale."""
+    details = dict(AVAILABLE_LOCALES[locale])
+    if url := _cloud_override(hass):
+        details[CONF_GIGYA_URL] = f"{url}/gigya"
+        details[CONF_KAMEREON_URL] = f"{url}/kamereon"
+    return details
+
+
+def create_session(hass: HomeAssistant, data: Mapping[str, Any]) -> RenaultSession:
+    """Open a session for a config entry's data, restoring what it stored."""
+    locale: str = data[CONF_LOCALE]
+    session = RenaultSession(
+        websession=async_get_clientsession(hass),
+        locale=locale,
+        locale_details=locale_details(hass, locale),
+    )
+    if device_ids := data.get(CONF_DEVICE_IDS):
+        session.set_device_ids(device_ids)
+    if login_token := data.get(CONF_LOGIN_TOKEN):
+        session.set_login_token(login_token)
+    return session

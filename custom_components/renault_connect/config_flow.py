@@ -1,0 +1,489 @@
+"""Config flow for Renault Connect: login with a two-factor code, account, vehicles."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
+from homeassistant.const import (
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    UnitOfEnergy,
+    UnitOfTemperature,
+)
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from renault_api.gigya.exceptions import (
+    InvalidCredentialsException,
+    InvalidVerificationCodeException,
+    PendingTwoFactorAuthenticationException,
+)
+from renault_api.kamereon.models import KamereonVehicleDetails
+from renault_api.renault_session import RenaultSession
+
+from .accounts import PersonAccounts, async_read_accounts
+from .cloud import CLOUD_ERRORS, LOCALES, create_session, default_locale
+from .compat import vol
+from .const import (
+    CONF_AUTO_ADD,
+    CONF_BATTERY_CAPACITY,
+    CONF_DEVICE_IDS,
+    CONF_HVAC_TEMPERATURE,
+    CONF_KAMEREON_ACCOUNT_ID,
+    CONF_KNOWN_VEHICLES,
+    CONF_LOCALE,
+    CONF_LOGIN_TOKEN,
+    CONF_VEHICLE_SETTINGS,
+    CONF_VEHICLES,
+    DEFAULT_HVAC_TEMPERATURE,
+    DOMAIN,
+    LOGGER,
+    REQUEST_TIMEOUT,
+)
+from .labels import vehicle_label
+from .vehicle_specs import default_battery_capacity
+
+CONF_EMAIL_ID = "email_id"
+CONF_CODE = "code"
+CONF_RESEND = "resend"
+
+PASSWORD_SELECTOR = TextSelector(
+    TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
+)
+REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR})
+CODE_SCHEMA = vol.Schema(
+    {
+        vol.Optional(CONF_CODE): TextSelector(),
+        vol.Optional(CONF_RESEND, default=False): BooleanSelector(),
+    }
+)
+BATTERY_SELECTOR = NumberSelector(
+    NumberSelectorConfig(
+        min=5,
+        max=200,
+        step=0.1,
+        mode=NumberSelectorMode.BOX,
+        unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    )
+)
+TEMPERATURE_SELECTOR = NumberSelector(
+    NumberSelectorConfig(
+        min=16,
+        max=26,
+        step=0.5,
+        mode=NumberSelectorMode.SLIDER,
+        unit_of_measurement=UnitOfTemperature.CELSIUS,
+    )
+)
+
+
+def _login_schema(locale: str) -> vol.Schema:
+    """Return the login form, with the locale preselected."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_LOCALE, default=locale): SelectSelector(
+                SelectSelectorConfig(
+                    options=list(LOCALES),
+                    mode=SelectSelectorMode.DROPDOWN,
+                    translation_key=CONF_LOCALE,
+                )
+            ),
+            vol.Required(CONF_USERNAME): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")
+            ),
+            vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
+        }
+    )
+
+
+def _vehicles_schema(
+    vehicles: Mapping[str, KamereonVehicleDetails],
+    selected: list[str],
+    *,
+    auto_add: bool,
+) -> vol.Schema:
+    """Return the form that chooses vehicles, and whether new ones are added."""
+    options = [
+        SelectOptionDict(value=vin, label=vehicle_label(details))
+        for vin, details in vehicles.items()
+    ]
+    return vol.Schema(
+        {
+            vol.Required(CONF_VEHICLES, default=selected): SelectSelector(
+                SelectSelectorConfig(
+                    options=options, multiple=True, mode=SelectSelectorMode.LIST
+                )
+            ),
+            vol.Required(CONF_AUTO_ADD, default=auto_add): BooleanSelector(),
+        }
+    )
+
+
+def _vehicles_options(
+    vehicles: Mapping[str, KamereonVehicleDetails], user_input: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return the entry options that a vehicles form submitted."""
+    return {
+        CONF_VEHICLES: [vin for vin in vehicles if vin in user_input[CONF_VEHICLES]],
+        CONF_KNOWN_VEHICLES: sorted(vehicles),
+        CONF_AUTO_ADD: user_input[CONF_AUTO_ADD],
+    }
+
+
+@asynccontextmanager
+async def _cloud_errors(errors: dict[str, str]) -> AsyncIterator[None]:
+    """Turn cloud failures into form errors; let a two-factor request through."""
+    try:
+        async with asyncio.timeout(REQUEST_TIMEOUT):
+            yield
+    except PendingTwoFactorAuthenticationException:
+        raise
+    except InvalidCredentialsException:
+        errors["base"] = "invalid_auth"
+    except InvalidVerificationCodeException:
+        errors[CONF_CODE] = "invalid_code"
+    except CLOUD_ERRORS:
+        errors["base"] = "cannot_connect"
+    except Exception:  # noqa: BLE001 - the form must show something, never crash
+        LOGGER.exception("Unexpected error while talking to the Renault cloud")
+        errors["base"] = "unknown"
+
+
+class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Log in to the Renault cloud, then pick the account and its vehicles."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing known."""
+        self._data: dict[str, Any] = {}
+        self._session: RenaultSession | None = None
+        self._email_id: str | None = None
+        self._person = PersonAccounts(name="", accounts={})
+        self._account_id = ""
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> RenaultConnectOptionsFlow:  # noqa: ARG004
+        """Return the options flow."""
+        return RenaultConnectOptionsFlow()
+
+    @property
+    def session(self) -> RenaultSession:
+        """Return the session opened by the last login attempt."""
+        assert self._session is not None  # noqa: S101 - set before any step uses it
+        return self._session
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the locale, e-mail and password, and log in."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._data = dict(user_input)
+            if result := await self._async_login(errors):
+                return result
+        locale = default_locale(self.hass.config.language, self.hass.config.country)
+        return self._async_show_login_form("user", locale, user_input, errors)
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start over when the stored login no longer works."""
+        self._data = dict(entry_data)
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the password again, and log in (with a code when asked)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._data[CONF_PASSWORD] = user_input[CONF_PASSWORD]
+            if result := await self._async_login(errors):
+                return result
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=REAUTH_SCHEMA,
+            errors=errors,
+            description_placeholders={CONF_USERNAME: self._data[CONF_USERNAME]},
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the locale, e-mail or password of the entry's account."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._data = {**entry.data, **user_input}
+            if result := await self._async_login(errors):
+                return result
+        return self._async_show_login_form(
+            "reconfigure", entry.data[CONF_LOCALE], user_input or entry.data, errors
+        )
+
+    @callback
+    def _async_show_login_form(
+        self,
+        step_id: str,
+        locale: str,
+        suggested: Mapping[str, Any] | None,
+        errors: dict[str, str],
+    ) -> ConfigFlowResult:
+        """Show the login form, never filling the password in."""
+        values = {k: v for k, v in (suggested or {}).items() if k != CONF_PASSWORD}
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                _login_schema(locale), values
+            ),
+            errors=errors,
+        )
+
+    async def _async_login(self, errors: dict[str, str]) -> ConfigFlowResult | None:
+        """Log in with the flow's data; return the next step, or None on errors."""
+        self._session = create_session(self.hass, self._data)
+        try:
+            async with _cloud_errors(errors):
+                await self.session.login(
+                    self._data[CONF_USERNAME], self._data[CONF_PASSWORD]
+                )
+        except PendingTwoFactorAuthenticationException:
+            return await self.async_step_tfa_email()
+        if errors:
+            return None
+        return await self._async_logged_in()
+
+    async def async_step_tfa_email(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the address that receives the code when several are registered."""
+        if user_input is not None:
+            self._email_id = user_input[CONF_EMAIL_ID]
+            return await self.async_step_tfa_code()
+        errors: dict[str, str] = {}
+        async with _cloud_errors(errors):
+            emails = await self.session.get_two_factor_auth_emails()
+        if errors:
+            return self.async_abort(reason=errors["base"])
+        options = [
+            SelectOptionDict(value=email.id, label=email.obfuscated or email.id)
+            for email in emails
+            if email.id
+        ]
+        if not options:
+            return self.async_abort(reason="no_tfa_email")
+        if len(options) == 1:
+            self._email_id = options[0]["value"]
+            return await self.async_step_tfa_code()
+        return self.async_show_form(
+            step_id="tfa_email",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_EMAIL_ID): SelectSelector(
+                        SelectSelectorConfig(options=options)
+                    )
+                }
+            ),
+        )
+
+    async def async_step_tfa_code(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Send the code, then check the code the user typed (or send another)."""
+        errors: dict[str, str] = {}
+        code = (user_input or {}).get(CONF_CODE, "").strip()
+        if user_input is None or user_input.get(CONF_RESEND) or not code:
+            async with _cloud_errors(errors):
+                await self.session.request_two_factor_auth_code(self._email_id)
+            if user_input is not None and not user_input.get(CONF_RESEND):
+                errors.setdefault(CONF_CODE, "code_required")
+        else:
+            async with _cloud_errors(errors):
+                await self.session.complete_two_factor_auth(code)
+            if not errors:
+                return await self._async_logged_in()
+        return self.async_show_form(
+            step_id="tfa_code", data_schema=CODE_SCHEMA, errors=errors
+        )
+
+    async def _async_logged_in(self) -> ConfigFlowResult:
+        """Go on once logged in: update the entry, or choose what to add."""
+        self._data[CONF_LOGIN_TOKEN] = self.session.login_token
+        self._data[CONF_DEVICE_IDS] = self.session.device_ids
+        if self.source == SOURCE_REAUTH:
+            return self.async_update_reload_and_abort(
+                self._get_reauth_entry(), data=self._data
+            )
+        errors: dict[str, str] = {}
+        async with _cloud_errors(errors):
+            self._person = await async_read_accounts(self.session)
+        if errors:
+            return self.async_abort(reason=errors["base"])
+        if self.source == SOURCE_RECONFIGURE:
+            entry = self._get_reconfigure_entry()
+            if entry.data[CONF_KAMEREON_ACCOUNT_ID] not in self._person.accounts:
+                return self.async_abort(reason="account_mismatch")
+            return self.async_update_reload_and_abort(entry, data=self._data)
+        return await self.async_step_account()
+
+    async def async_step_account(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the Kamereon account when more than one holds vehicles."""
+        with_vehicles = {
+            account_id: account
+            for account_id, account in self._person.accounts.items()
+            if account.vehicles
+        }
+        if user_input is not None:
+            account_id = user_input[CONF_KAMEREON_ACCOUNT_ID]
+        elif not with_vehicles:
+            return self.async_abort(reason="no_vehicles")
+        elif len(with_vehicles) == 1:
+            account_id = next(iter(with_vehicles))
+        else:
+            options = [
+                SelectOptionDict(value=account_id, label=account.label)
+                for account_id, account in with_vehicles.items()
+            ]
+            return self.async_show_form(
+                step_id="account",
+                data_schema=vol.Schema(
+                    {
+                        vol.Required(CONF_KAMEREON_ACCOUNT_ID): SelectSelector(
+                            SelectSelectorConfig(options=options)
+                        )
+                    }
+                ),
+            )
+        await self.async_set_unique_id(account_id)
+        self._abort_if_unique_id_configured()
+        self._account_id = account_id
+        return await self.async_step_vehicles()
+
+    async def async_step_vehicles(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the vehicles to add, and whether new ones are added by themselves."""
+        account = self._person.accounts[self._account_id]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if user_input[CONF_VEHICLES]:
+                return self.async_create_entry(
+                    title=f"{self._person.name or self._data[CONF_USERNAME]} "
+                    f"({account.brand})",
+                    data={**self._data, CONF_KAMEREON_ACCOUNT_ID: self._account_id},
+                    options={
+                        **_vehicles_options(account.vehicles, user_input),
+                        CONF_VEHICLE_SETTINGS: {},
+                    },
+                )
+            errors[CONF_VEHICLES] = "no_vehicle_selected"
+        return self.async_show_form(
+            step_id="vehicles",
+            data_schema=_vehicles_schema(
+                account.vehicles, list(account.vehicles), auto_add=True
+            ),
+            errors=errors,
+        )
+
+
+class RenaultConnectOptionsFlow(OptionsFlow):
+    """Choose the vehicles, and tune each one's settings."""
+
+    def __init__(self) -> None:
+        """Start with nothing chosen."""
+        self._options: dict[str, Any] = {}
+        self._pending: list[str] = []
+        self._vehicles: dict[str, KamereonVehicleDetails] = {}
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the vehicles and whether new ones are added by themselves."""
+        entry = self.config_entry
+        if entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        self._vehicles = entry.runtime_data.vehicles_coordinator.data
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if user_input[CONF_VEHICLES]:
+                self._options = {
+                    **entry.options,
+                    **_vehicles_options(self._vehicles, user_input),
+                }
+                self._pending = list(self._options[CONF_VEHICLES])
+                return await self.async_step_vehicle()
+            errors[CONF_VEHICLES] = "no_vehicle_selected"
+        return self.async_show_form(
+            step_id="init",
+            data_schema=_vehicles_schema(
+                self._vehicles,
+                [vin for vin in entry.options[CONF_VEHICLES] if vin in self._vehicles],
+                auto_add=entry.options[CONF_AUTO_ADD],
+            ),
+            errors=errors,
+        )
+
+    async def async_step_vehicle(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Set one vehicle's battery capacity and preconditioning temperature."""
+        settings: dict[str, dict[str, float]] = self._options.setdefault(
+            CONF_VEHICLE_SETTINGS, {}
+        )
+        if user_input is not None:
+            settings[self._pending.pop(0)] = dict(user_input)
+        if not self._pending:
+            self.hass.config_entries.async_update_entry(
+                self.config_entry, options=self._options
+            )
+            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
+            return self.async_create_entry(data=self._options)
+        vin = self._pending[0]
+        details = self._vehicles[vin]
+        current = settings.get(vin, {})
+        fields: dict[vol.Marker, Any] = {}
+        if details.uses_electricity():
+            capacity = current.get(
+                CONF_BATTERY_CAPACITY, default_battery_capacity(details)
+            )
+            fields[
+                vol.Required(CONF_BATTERY_CAPACITY, default=capacity or vol.UNDEFINED)
+            ] = BATTERY_SELECTOR
+        fields[
+            vol.Required(
+                CONF_HVAC_TEMPERATURE,
+                default=current.get(CONF_HVAC_TEMPERATURE, DEFAULT_HVAC_TEMPERATURE),
+            )
+        ] = TEMPERATURE_SELECTOR
+        return self.async_show_form(
+            step_id="vehicle",
+            data_schema=vol.Schema(fields),
+            description_placeholders={"vehicle": vehicle_label(details)},
+        )

@@ -1,0 +1,30 @@
+"""Constants for the Renault Connect integration."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+DOMAIN: Final = "renault_connect"
+LOGGER = logging.getLogger(__package__)
+
+CONF_LOCALE: Final = "locale"
+CONF_KAMEREON_ACCOUNT_ID: Final = "kamereon_account_id"
+CONF_LOGIN_TOKEN: Final = "login_token"  # noqa: S105 - a key, not a secret
+CONF_DEVICE_IDS: Final = "device_ids"
+
+# Options
+CONF_VEHICLES: Final = "vehicles"
+CONF_KNOWN_VEHICLES: Final = "known_vehicles"
+CONF_AUTO_ADD: Final = "auto_add_vehicles"
+CONF_VEHICLE_SETTINGS: Final = "vehicle_settings"
+CONF_BATTERY_CAPACITY: Final = "battery_capacity"
+CONF_HVAC_TEMPERATURE: Final = "hvac_temperature"
+DEFAULT_HVAC_TEMPERATURE: Final = 21.0
+
+# Seconds allowed for one exchange with the Renault cloud (login, a data read).
+REQUEST_TIMEOUT: Final = 30
+
+# Developers and tests only: the root URL of a Renault cloud on this machine
+# (the fake cloud in fake_renault_cloud/), used instead of Renault's servers.
+CLOUD_URL_ENV: Final = "RENAULT_CONNECT_CLOUD_URL"

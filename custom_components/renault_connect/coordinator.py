@@ -1,0 +1,153 @@
+"""Coordinators polling the Renault cloud."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from renault_api.exceptions import EndpointNotAvailableError
+from renault_api.kamereon.exceptions import (
+    AccessDeniedException,
+    ForbiddenException,
+    NotSupportedException,
+    QuotaLimitException,
+    ResourceNotFoundException,
+)
+from renault_api.kamereon.models import KamereonVehicleDetails
+
+from .cloud import CLOUD_ERRORS
+from .const import DOMAIN, LOGGER
+
+if TYPE_CHECKING:
+    from . import RenaultConnectConfigEntry
+    from .capabilities import CapabilityMemory
+    from .endpoints import EndpointDescription
+    from .hub import RenaultHub
+    from .vehicle import RenaultConnectVehicle
+
+# The vehicles of an account change rarely: four reads a day find new ones.
+VEHICLES_INTERVAL = timedelta(hours=6)
+
+
+# What a car answers for an endpoint it does not offer.
+UNSUPPORTED_ERRORS = (
+    AccessDeniedException,
+    EndpointNotAvailableError,
+    ForbiddenException,
+    NotSupportedException,
+    ResourceNotFoundException,
+)
+
+
+def cloud_failure(err: Exception) -> UpdateFailed:
+    """Describe a failed read for the log and the entities."""
+    if isinstance(err, QuotaLimitException):
+        return UpdateFailed(translation_domain=DOMAIN, translation_key="quota_reached")
+    if isinstance(err, TimeoutError | aiohttp.ClientError):
+        return UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect")
+    return UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key="cloud_error",
+        translation_placeholders={"error": type(err).__name__},
+    )
+
+
+class AccountGoneError(UpdateFailed):
+    """The Kamereon account of the entry no longer answers for this login."""
+
+
+class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails]]):
+    """Reads the vehicles of the account, by VIN, with their details."""
+
+    config_entry: RenaultConnectConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: RenaultConnectConfigEntry, hub: RenaultHub
+    ) -> None:
+        """Poll the account's vehicle list."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name="vehicles",
+            update_interval=VEHICLES_INTERVAL,
+        )
+        self.hub = hub
+
+    async def _async_update_data(self) -> dict[str, KamereonVehicleDetails]:
+        """Return the account's vehicles that come with details."""
+        try:
+            response = await self.hub.async_call(self.hub.account.get_vehicles)
+        except (ForbiddenException, ResourceNotFoundException) as err:
+            raise AccountGoneError(
+                translation_domain=DOMAIN, translation_key="account_gone"
+            ) from err
+        except CLOUD_ERRORS as err:
+            raise cloud_failure(err) from err
+        vehicles: dict[str, KamereonVehicleDetails] = {}
+        for link in response.vehicleLinks or []:
+            if link.vin and link.vehicleDetails is not None:
+                vehicles[link.vin] = link.vehicleDetails
+            else:
+                LOGGER.warning("Skipping a vehicle of the account that has no details")
+        return vehicles
+
+
+class EndpointCoordinator(DataUpdateCoordinator[Any]):
+    """Reads one data endpoint of one vehicle."""
+
+    config_entry: RenaultConnectConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        hub: RenaultHub,
+        vehicle: RenaultConnectVehicle,
+        description: EndpointDescription,
+        memory: CapabilityMemory,
+    ) -> None:
+        """Poll one endpoint; the name avoids the VIN and plate, which stay private."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=hub.entry,
+            name=f"{vehicle.log_name} {description.key}",
+            update_interval=description.interval,
+        )
+        self.hub = hub
+        self.vehicle = vehicle
+        self.description = description
+        self.memory = memory
+        self.retired = False
+
+    async def _async_update_data(self) -> Any:
+        """Read the endpoint; retire it if the car never offered it."""
+        try:
+            return await self.hub.async_call(
+                lambda: self.description.fetch(self.vehicle.api)
+            )
+        except UNSUPPORTED_ERRORS as err:
+            if self.data is None:
+                await self._async_retire()
+                raise UpdateFailed(
+                    translation_domain=DOMAIN,
+                    translation_key="endpoint_unsupported",
+                    translation_placeholders={"endpoint": self.description.key},
+                ) from err
+            raise cloud_failure(err) from err
+        except CLOUD_ERRORS as err:
+            raise cloud_failure(err) from err
+
+    async def _async_retire(self) -> None:
+        """Stop reading an endpoint the car does not offer, and remember it."""
+        LOGGER.info(
+            "%s does not offer %s; not asking again for a day",
+            self.vehicle.log_name,
+            self.description.key,
+        )
+        self.retired = True
+        self.update_interval = None
+        await self.memory.async_retire(self.vehicle.vin, self.description.key)

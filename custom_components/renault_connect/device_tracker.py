@@ -1,0 +1,69 @@
+"""Device tracker: where the car was parked last."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.device_tracker.const import SourceType
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from . import RenaultConnectConfigEntry
+from .compat import TrackerEntity, TrackerEntityDescription
+from .endpoints import LOCATION
+from .entity import (
+    RenaultConnectEntity,
+    RenaultConnectEntityDescription,
+    vehicle_entities,
+)
+
+# Values only; every request goes through the account's scheduler.
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenaultTrackerEntityDescription(
+    RenaultConnectEntityDescription, TrackerEntityDescription
+):
+    """The position of a vehicle."""
+
+
+TRACKERS = (
+    RenaultTrackerEntityDescription(
+        key="location", translation_key="location", endpoint=LOCATION
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
+    entry: RenaultConnectConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the position of every vehicle that reports one."""
+    async_add_entities(vehicle_entities(entry, TRACKERS, RenaultDeviceTracker))
+
+
+class RenaultDeviceTracker(RenaultConnectEntity, TrackerEntity):
+    """The GPS position the car uploaded last."""
+
+    _attr_source_type = SourceType.GPS
+    entity_description: RenaultTrackerEntityDescription
+
+    @property
+    def latitude(self) -> float | None:
+        """Return the latitude."""
+        latitude: float | None = self.data.gpsLatitude
+        return latitude
+
+    @property
+    def longitude(self) -> float | None:
+        """Return the longitude."""
+        longitude: float | None = self.data.gpsLongitude
+        return longitude
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return when the position was uploaded."""
+        return {"last_update": self.data.lastUpdateTime}

@@ -1,0 +1,78 @@
+"""Diagnostics: what the integration knows, with every personal value redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from . import RenaultConnectConfigEntry
+from .const import (
+    CONF_DEVICE_IDS,
+    CONF_KAMEREON_ACCOUNT_ID,
+    CONF_KNOWN_VEHICLES,
+    CONF_LOGIN_TOKEN,
+    CONF_VEHICLE_SETTINGS,
+    CONF_VEHICLES,
+    DOMAIN,
+)
+from .vehicle import RenaultConnectVehicle
+
+TO_REDACT = {
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    CONF_LOGIN_TOKEN,
+    CONF_DEVICE_IDS,
+    CONF_KAMEREON_ACCOUNT_ID,
+    CONF_KNOWN_VEHICLES,
+    CONF_VEHICLES,
+    CONF_VEHICLE_SETTINGS,
+    "accountId",
+    "personId",
+    "email",
+    "emails",
+    "firstName",
+    "lastName",
+    "unique_id",
+    "vin",
+    "registrationNumber",
+    "radioCode",
+    "gpsLatitude",
+    "gpsLongitude",
+}
+
+
+def _vehicle_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
+    """Return what is known of one vehicle, redacted."""
+    return {
+        "model_code": vehicle.details.get_model_code(),
+        "details": async_redact_data(vehicle.details.raw_data, TO_REDACT),
+    }
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
+    entry: RenaultConnectConfigEntry,
+) -> dict[str, Any]:
+    """Return diagnostics for a config entry."""
+    hub = entry.runtime_data
+    return {
+        # The title carries the person's name.
+        "entry": {**async_redact_data(entry.as_dict(), TO_REDACT), "title": REDACTED},
+        "vehicles": [
+            _vehicle_diagnostics(vehicle) for vehicle in hub.vehicles.values()
+        ],
+    }
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
+    entry: RenaultConnectConfigEntry,
+    device: dr.DeviceEntry,
+) -> dict[str, Any]:
+    """Return diagnostics for the device of one vehicle."""
+    vin = next(vin for domain, vin in device.identifiers if domain == DOMAIN)
+    return _vehicle_diagnostics(entry.runtime_data.vehicles[vin])

@@ -1,0 +1,144 @@
+"""The vehicle data endpoints the integration reads, one coordinator each."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from operator import methodcaller
+from typing import Any
+
+from homeassistant.util import dt as dt_util
+from renault_api.kamereon.models import KamereonVehicleContract, KamereonVehicleDetails
+from renault_api.renault_vehicle import RenaultVehicle
+
+# Charge sessions are read over this many past days.
+CHARGES_DAYS = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndpointDescription:
+    """An endpoint: how to read it, for which cars, and how often."""
+
+    key: str
+    """The endpoint's name in renault-api's model map (what the car supports)."""
+    fetch: Callable[[RenaultVehicle], Awaitable[Any]]
+    interval: timedelta
+    requires_electricity: bool = False
+    kcm_settings: bool | None = None
+    """For charge-schedule: True to read KCM ev/settings only, False to skip them."""
+
+    def is_supported(self, details: KamereonVehicleDetails) -> bool:
+        """Tell whether the car's model offers this endpoint."""
+        if self.requires_electricity and not details.uses_electricity():
+            return False
+        if self.key == CONTRACTS:
+            return True
+        endpoint = details.get_endpoint(self.key)
+        if endpoint is None:
+            return False
+        if self.kcm_settings is None:
+            return True
+        return (endpoint.mode == "kcm-settings") is self.kcm_settings
+
+
+async def _fetch_charges(vehicle: RenaultVehicle) -> Any:
+    """Read the charge sessions of the last days."""
+    end = dt_util.utcnow()
+    return await vehicle.get_charges(start=end - timedelta(days=CHARGES_DAYS), end=end)
+
+
+async def _fetch_contracts(vehicle: RenaultVehicle) -> list[KamereonVehicleContract]:
+    """Read the vehicle's contracts afresh (the library caches them forever)."""
+    response = await vehicle.session.get_vehicle_contracts(
+        vehicle.account_id, vehicle.vin
+    )
+    return response.contractList or []
+
+
+BATTERY = "battery-status"
+COCKPIT = "cockpit"
+LOCATION = "location"
+HVAC_STATUS = "hvac-status"
+CHARGE_MODE = "charge-mode"
+LOCK_STATUS = "lock-status"
+PRESSURE = "pressure"
+RES_STATE = "res-state"
+SOC_LEVELS = "soc-levels"
+CHARGING_SETTINGS = "charging-settings"
+CHARGE_SCHEDULE = "charge-schedule"
+HVAC_SETTINGS = "hvac-settings"
+CHARGES = "charges"
+CONTRACTS = "contracts"
+
+ENDPOINTS: tuple[EndpointDescription, ...] = (
+    EndpointDescription(
+        key=BATTERY,
+        fetch=methodcaller("get_battery_status"),
+        interval=timedelta(minutes=10),
+        requires_electricity=True,
+    ),
+    EndpointDescription(
+        key=COCKPIT, fetch=methodcaller("get_cockpit"), interval=timedelta(minutes=30)
+    ),
+    EndpointDescription(
+        key=LOCATION, fetch=methodcaller("get_location"), interval=timedelta(minutes=15)
+    ),
+    EndpointDescription(
+        key=HVAC_STATUS,
+        fetch=methodcaller("get_hvac_status"),
+        interval=timedelta(minutes=15),
+    ),
+    EndpointDescription(
+        key=CHARGE_MODE,
+        fetch=methodcaller("get_charge_mode"),
+        interval=timedelta(hours=1),
+        requires_electricity=True,
+    ),
+    EndpointDescription(
+        key=LOCK_STATUS,
+        fetch=methodcaller("get_lock_status"),
+        interval=timedelta(minutes=15),
+    ),
+    EndpointDescription(
+        key=PRESSURE,
+        fetch=methodcaller("get_tyre_pressure"),
+        interval=timedelta(hours=1),
+    ),
+    EndpointDescription(
+        key=RES_STATE, fetch=methodcaller("get_res_state"), interval=timedelta(hours=1)
+    ),
+    EndpointDescription(
+        key=SOC_LEVELS,
+        fetch=methodcaller("get_battery_soc"),
+        interval=timedelta(hours=1),
+        requires_electricity=True,
+    ),
+    EndpointDescription(
+        key=CHARGING_SETTINGS,
+        fetch=methodcaller("get_charging_settings"),
+        interval=timedelta(hours=1),
+        requires_electricity=True,
+    ),
+    EndpointDescription(
+        key=CHARGE_SCHEDULE,
+        fetch=methodcaller("get_charge_schedule"),
+        interval=timedelta(hours=1),
+        requires_electricity=True,
+        kcm_settings=True,
+    ),
+    EndpointDescription(
+        key=HVAC_SETTINGS,
+        fetch=methodcaller("get_hvac_settings"),
+        interval=timedelta(hours=1),
+    ),
+    EndpointDescription(
+        key=CHARGES,
+        fetch=_fetch_charges,
+        interval=timedelta(hours=6),
+        requires_electricity=True,
+    ),
+    EndpointDescription(
+        key=CONTRACTS, fetch=_fetch_contracts, interval=timedelta(days=1)
+    ),
+)

@@ -1,0 +1,66 @@
+"""Base entity of Renault Connect: one value of one endpoint of one vehicle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from . import RenaultConnectConfigEntry
+from .coordinator import EndpointCoordinator
+from .vehicle import RenaultConnectVehicle
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenaultConnectEntityDescription(EntityDescription):
+    """Which endpoint an entity reads, and for which vehicles it exists."""
+
+    endpoint: str
+    exists_fn: Callable[[RenaultConnectVehicle], bool] = lambda _: True
+
+
+class RenaultConnectEntity(CoordinatorEntity[EndpointCoordinator]):
+    """An entity fed by one endpoint coordinator of a vehicle."""
+
+    _attr_has_entity_name = True
+    entity_description: RenaultConnectEntityDescription
+
+    def __init__(
+        self,
+        coordinator: EndpointCoordinator,
+        description: RenaultConnectEntityDescription,
+    ) -> None:
+        """Describe the entity and attach it to its vehicle's device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self.vehicle = coordinator.vehicle
+        self._attr_unique_id = f"{self.vehicle.vin}_{description.key}".lower()
+        self._attr_device_info = self.vehicle.device_info
+
+    @property
+    def data(self) -> Any:
+        """Return what the endpoint answered last."""
+        return self.coordinator.data
+
+    @property
+    def available(self) -> bool:
+        """Return whether the endpoint answered, with something to show."""
+        return super().available and self.coordinator.data is not None
+
+
+def vehicle_entities[D: RenaultConnectEntityDescription, E: RenaultConnectEntity](
+    entry: RenaultConnectConfigEntry,
+    descriptions: Iterable[D],
+    entity_class: Callable[[EndpointCoordinator, D], E],
+) -> list[E]:
+    """Create the entities each vehicle's endpoints and model allow."""
+    return [
+        entity_class(coordinator, description)
+        for vehicle in entry.runtime_data.vehicles.values()
+        for description in descriptions
+        if (coordinator := vehicle.coordinators.get(description.endpoint))
+        and description.exists_fn(vehicle)
+    ]

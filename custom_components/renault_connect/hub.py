@@ -1,0 +1,231 @@
+"""The Kamereon account of a config entry: its session, vehicles and devices."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryError,
+    ConfigEntryNotReady,
+)
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from renault_api.exceptions import NotAuthenticatedException
+from renault_api.gigya.exceptions import (
+    InvalidCredentialsException,
+    PendingTwoFactorAuthenticationException,
+)
+from renault_api.renault_account import RenaultAccount
+from renault_api.renault_session import RenaultSession
+from renault_api.renault_vehicle import RenaultVehicle
+
+from .capabilities import CapabilityMemory
+from .const import (
+    CONF_AUTO_ADD,
+    CONF_KAMEREON_ACCOUNT_ID,
+    CONF_KNOWN_VEHICLES,
+    CONF_LOGIN_TOKEN,
+    CONF_VEHICLES,
+    DOMAIN,
+    LOGGER,
+    REQUEST_TIMEOUT,
+)
+from .coordinator import AccountGoneError, VehiclesCoordinator
+from .vehicle import RenaultConnectVehicle
+
+if TYPE_CHECKING:
+    from . import RenaultConnectConfigEntry
+
+# Requests in flight at once, so that many vehicles never burst the cloud.
+MAX_PARALLEL_REQUESTS = 4
+
+
+def account_gone_issue_id(entry_id: str) -> str:
+    """Return the repair issue id of an entry whose account disappeared."""
+    return f"account_gone_{entry_id}"
+
+
+class RenaultHub:
+    """Session, account and vehicles of one config entry."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: RenaultConnectConfigEntry,
+        session: RenaultSession,
+    ) -> None:
+        """Prepare the hub; nothing is requested before async_setup."""
+        self.hass = hass
+        self.entry = entry
+        self.session = session
+        self.account = RenaultAccount(
+            entry.data[CONF_KAMEREON_ACCOUNT_ID], session=session
+        )
+        self.vehicles: dict[str, RenaultConnectVehicle] = {}
+        self.vehicles_coordinator = VehiclesCoordinator(hass, entry, self)
+        self.memory = CapabilityMemory(hass, entry.entry_id)
+        self._login_lock = asyncio.Lock()
+        self._login_refused: ConfigEntryAuthFailed | None = None
+        self._requests = asyncio.Semaphore(MAX_PARALLEL_REQUESTS)
+
+    async def async_setup(self) -> None:
+        """Read the account's vehicles, register the chosen ones, and follow changes.
+
+        Raises ConfigEntryNotReady when the cloud cannot be reached,
+        ConfigEntryAuthFailed when the user has to log in again, and
+        ConfigEntryError (with a repair issue) when the account is gone.
+        """
+        coordinator = self.vehicles_coordinator
+        try:
+            await coordinator.async_config_entry_first_refresh()
+        except ConfigEntryNotReady as err:
+            if not isinstance(coordinator.last_exception, AccountGoneError):
+                raise
+            self._async_report_account_gone()
+            raise ConfigEntryError(
+                translation_domain=DOMAIN, translation_key="account_gone"
+            ) from err
+        self._async_follow_account()
+        await self.memory.async_load()
+        chosen = [
+            (vin, details)
+            for vin, details in coordinator.data.items()
+            if vin in self.entry.options[CONF_VEHICLES]
+        ]
+        for number, (vin, details) in enumerate(chosen, start=1):
+            api = RenaultVehicle(
+                self.account.account_id,
+                vin,
+                session=self.session,
+                vehicle_details=details,
+            )
+            self.vehicles[vin] = RenaultConnectVehicle(api, details, number)
+        self._async_register_devices()
+        await asyncio.gather(
+            *(
+                vehicle.async_setup(self, self.memory)
+                for vehicle in self.vehicles.values()
+            )
+        )
+        self.entry.async_on_unload(
+            coordinator.async_add_listener(self._async_on_vehicles)
+        )
+
+    @callback
+    def _async_on_vehicles(self) -> None:
+        """Reload when the account's vehicles changed what this entry shows."""
+        coordinator = self.vehicles_coordinator
+        if not coordinator.last_update_success:
+            if isinstance(coordinator.last_exception, AccountGoneError):
+                self._async_report_account_gone()
+            return
+        self._async_follow_account()
+        if set(self.entry.options[CONF_VEHICLES]) != set(self.vehicles):
+            LOGGER.info("The vehicles of the account changed; reloading")
+            self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
+
+    @callback
+    def _async_follow_account(self) -> None:
+        """Record new and departed vehicles in the options, adding new ones if asked."""
+        ir.async_delete_issue(
+            self.hass, DOMAIN, account_gone_issue_id(self.entry.entry_id)
+        )
+        present = set(self.vehicles_coordinator.data)
+        options = self.entry.options
+        known = set(options[CONF_KNOWN_VEHICLES])
+        if present == known:
+            return
+        selected = set(options[CONF_VEHICLES])
+        if options[CONF_AUTO_ADD]:
+            selected |= present - known
+        self.hass.config_entries.async_update_entry(
+            self.entry,
+            options={
+                **options,
+                CONF_KNOWN_VEHICLES: sorted(present),
+                CONF_VEHICLES: sorted(selected & present),
+            },
+        )
+
+    @callback
+    def _async_register_devices(self) -> None:
+        """Register the chosen vehicles as devices and drop the others."""
+        device_registry = dr.async_get(self.hass)
+        for vehicle in self.vehicles.values():
+            device_registry.async_get_or_create(
+                config_entry_id=self.entry.entry_id, **vehicle.device_info
+            )
+        for device in dr.async_entries_for_config_entry(
+            device_registry, self.entry.entry_id
+        ):
+            if not any(
+                domain == DOMAIN and vin in self.vehicles
+                for domain, vin in device.identifiers
+            ):
+                device_registry.async_update_device(
+                    device.id, remove_config_entry_id=self.entry.entry_id
+                )
+
+    @callback
+    def _async_report_account_gone(self) -> None:
+        """Raise the repair issue that lets the user pick the account again."""
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            account_gone_issue_id(self.entry.entry_id),
+            is_fixable=True,
+            is_persistent=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="account_gone",
+            translation_placeholders={"title": self.entry.title},
+            data={"entry_id": self.entry.entry_id},
+        )
+
+    async def async_call[T](self, request: Callable[[], Awaitable[T]]) -> T:
+        """Run a library request, logging in again once if the token died."""
+        token = self.session.login_token
+        try:
+            async with self._requests, asyncio.timeout(REQUEST_TIMEOUT):
+                return await request()
+        except NotAuthenticatedException:
+            await self._async_login_again(token)
+        async with self._requests, asyncio.timeout(REQUEST_TIMEOUT):
+            return await request()
+
+    async def _async_login_again(self, dead_token: str | None) -> None:
+        """Log in with the stored password and keep the new login token.
+
+        Requests that failed together log in once: the others find the new
+        token, or the refusal. Raises ConfigEntryAuthFailed when the password
+        no longer works or the cloud asks for a code, so that reauth starts;
+        no other login is tried until the entry reloads after reauth.
+        """
+        async with self._login_lock:
+            if self._login_refused is not None:
+                raise self._login_refused
+            if self.session.login_token not in (None, dead_token):
+                return
+            try:
+                async with asyncio.timeout(REQUEST_TIMEOUT):
+                    await self.session.login(
+                        self.entry.data[CONF_USERNAME], self.entry.data[CONF_PASSWORD]
+                    )
+            except PendingTwoFactorAuthenticationException as err:
+                self._login_refused = ConfigEntryAuthFailed(
+                    translation_domain=DOMAIN, translation_key="two_factor_required"
+                )
+                raise self._login_refused from err
+            except InvalidCredentialsException as err:
+                self._login_refused = ConfigEntryAuthFailed(
+                    translation_domain=DOMAIN, translation_key="invalid_auth"
+                )
+                raise self._login_refused from err
+            LOGGER.info("Logged in to the Renault cloud again")
+            self.hass.config_entries.async_update_entry(
+                self.entry,
+                data={**self.entry.data, CONF_LOGIN_TOKEN: self.session.login_token},
+            )

@@ -1,0 +1,105 @@
+"""Repairs: pick the account again when the entry's account disappeared."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from homeassistant.components.repairs import RepairsFlow
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import (
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+)
+from renault_api.exceptions import NotAuthenticatedException
+
+from .accounts import async_read_accounts
+from .cloud import CLOUD_ERRORS, create_session
+from .compat import RepairsFlowResult, vol
+from .const import (
+    CONF_KAMEREON_ACCOUNT_ID,
+    CONF_KNOWN_VEHICLES,
+    DOMAIN,
+    REQUEST_TIMEOUT,
+)
+
+
+class AccountGoneRepairFlow(RepairsFlow):
+    """Move the entry to the account that now holds its vehicles."""
+
+    def __init__(self, entry: ConfigEntry) -> None:
+        """Repair the given entry."""
+        self.entry = entry
+        self._candidates: dict[str, str] = {}
+
+    async def async_step_init(
+        self,
+        user_input: dict[str, Any] | None = None,  # noqa: ARG002 - the step's signature
+    ) -> RepairsFlowResult:
+        """Find the accounts holding the entry's vehicles."""
+        try:
+            async with asyncio.timeout(REQUEST_TIMEOUT):
+                await self._async_find_candidates()
+        except NotAuthenticatedException:
+            return self.async_abort(reason="reauth_required")
+        except CLOUD_ERRORS:
+            return self.async_abort(reason="cannot_connect")
+        if not self._candidates:
+            return self.async_abort(reason="no_account_with_vehicles")
+        return await self.async_step_choose()
+
+    async def async_step_choose(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Let the user pick the account; the entry then reloads on it."""
+        if user_input is not None:
+            account_id = user_input[CONF_KAMEREON_ACCOUNT_ID]
+            for other in self.hass.config_entries.async_entries(DOMAIN):
+                if other.unique_id == account_id and other is not self.entry:
+                    return self.async_abort(reason="already_configured")
+            self.hass.config_entries.async_update_entry(
+                self.entry,
+                unique_id=account_id,
+                data={**self.entry.data, CONF_KAMEREON_ACCOUNT_ID: account_id},
+            )
+            self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
+            return self.async_create_entry(data={})
+        options = [
+            SelectOptionDict(value=account_id, label=label)
+            for account_id, label in self._candidates.items()
+        ]
+        return self.async_show_form(
+            step_id="choose",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_KAMEREON_ACCOUNT_ID): SelectSelector(
+                        SelectSelectorConfig(options=options)
+                    )
+                }
+            ),
+            description_placeholders={"title": self.entry.title},
+        )
+
+    async def _async_find_candidates(self) -> None:
+        """List the person's accounts that hold some of the entry's vehicles."""
+        person = await async_read_accounts(create_session(self.hass, self.entry.data))
+        known = set(self.entry.options[CONF_KNOWN_VEHICLES])
+        self._candidates = {
+            account_id: account.label
+            for account_id, account in person.accounts.items()
+            if known & set(account.vehicles)
+        }
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant,
+    issue_id: str,  # noqa: ARG001 - part of Home Assistant's signature
+    data: dict[str, str | int | float | None] | None,
+) -> RepairsFlow:
+    """Create the flow that fixes an issue raised by this integration."""
+    assert data is not None  # noqa: S101 - every issue of ours carries its entry
+    entry = hass.config_entries.async_get_entry(str(data["entry_id"]))
+    assert entry is not None  # noqa: S101 - issues are deleted with their entry
+    return AccountGoneRepairFlow(entry)

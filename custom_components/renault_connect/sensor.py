@@ -1,0 +1,483 @@
+"""Sensors: battery, charge, range, mileage, climate, tyres, sessions, contracts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfEnergy,
+    UnitOfLength,
+    UnitOfPower,
+    UnitOfPressure,
+    UnitOfTemperature,
+    UnitOfTime,
+    UnitOfVolume,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
+from renault_api.kamereon.models import KamereonVehicleContract
+
+from . import RenaultConnectConfigEntry
+from .endpoints import (
+    BATTERY,
+    CHARGES,
+    COCKPIT,
+    CONTRACTS,
+    HVAC_STATUS,
+    LOCATION,
+    LOCK_STATUS,
+    PRESSURE,
+    RES_STATE,
+    SOC_LEVELS,
+)
+from .entity import (
+    RenaultConnectEntity,
+    RenaultConnectEntityDescription,
+    vehicle_entities,
+)
+from .vehicle import RenaultConnectVehicle
+from .vehicle_specs import (
+    CHARGE_STATES,
+    CHARGING_STATES,
+    PLUG_STATES,
+    charge_duration_minutes,
+    charging_power_kw,
+    enum_state,
+)
+
+# Values only; every request goes through the account's scheduler.
+PARALLEL_UPDATES = 0
+
+type SensorValue = StateType | datetime | date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenaultSensorEntityDescription(
+    RenaultConnectEntityDescription, SensorEntityDescription
+):
+    """A sensor: how its value is read from its endpoint's answer."""
+
+    value_fn: Callable[[RenaultConnectVehicle, Any], SensorValue]
+    attributes_fn: Callable[[Any], dict[str, Any]] | None = None
+    needs_value: bool = False
+    """Only created when the car sends the value (some models never do)."""
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    """Parse a cloud timestamp."""
+    return dt_util.parse_datetime(value) if value else None
+
+
+def _attribute(name: str) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
+    """Read one attribute of the endpoint's answer as it is."""
+    return lambda _, data: getattr(data, name, None)
+
+
+def _rounded(name: str) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
+    """Read one numeric attribute, rounded to a whole number."""
+
+    def value(_: RenaultConnectVehicle, data: Any) -> SensorValue:
+        number = getattr(data, name, None)
+        return round(number) if number is not None else None
+
+    return value
+
+
+def _time_of(name: str) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
+    """Read one timestamp attribute."""
+    return lambda _, data: _timestamp(getattr(data, name, None))
+
+
+def _charge_end(_: RenaultConnectVehicle, data: Any) -> datetime | None:
+    """Estimate when the running charge ends."""
+    state = CHARGE_STATES.get(data.chargingStatus)
+    if state not in CHARGING_STATES or data.chargingRemainingTime is None:
+        return None
+    start = _timestamp(data.chargingRemainingTimeLastUpdateDateTime or data.timestamp)
+    if start is None:
+        return None
+    return start + timedelta(minutes=data.chargingRemainingTime)
+
+
+def _last_charge(data: Any) -> dict[str, Any] | None:
+    """Return the most recent charge session."""
+    sessions: list[dict[str, Any]] = data.raw_data.get("charges") or []
+    return max(
+        sessions,
+        key=lambda session: session.get("chargeEndDate") or "",
+        default=None,
+    )
+
+
+def _last_charge_value(
+    name: str,
+) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
+    """Read one figure of the most recent charge session."""
+
+    def value(_: RenaultConnectVehicle, data: Any) -> SensorValue:
+        session = _last_charge(data)
+        return session.get(name) if session else None
+
+    return value
+
+
+def _last_charge_duration(vehicle: RenaultConnectVehicle, data: Any) -> SensorValue:
+    """Return the most recent charge session's duration in minutes."""
+    session = _last_charge(data)
+    if session is None:
+        return None
+    return charge_duration_minutes(vehicle.details, session.get("chargeDuration"))
+
+
+def _last_charge_attributes(data: Any) -> dict[str, Any]:
+    """Return when the most recent charge session started and ended."""
+    session = _last_charge(data) or {}
+    return {
+        "start": _timestamp(session.get("chargeStartDate")),
+        "end": _timestamp(session.get("chargeEndDate")),
+    }
+
+
+def _active_services(
+    contracts: list[KamereonVehicleContract],
+) -> list[KamereonVehicleContract]:
+    """Return the active connected-services contracts that have an end date."""
+    return [
+        contract
+        for contract in contracts
+        if contract.type == "CONNECTED_SERVICES"
+        and contract.status == "ACTIVE"
+        and contract.endDate
+    ]
+
+
+def _services_end(_: RenaultConnectVehicle, contracts: Any) -> date | None:
+    """Return the day the first active connected-services contract ends."""
+    ends = [dt_util.parse_date(c.endDate or "") for c in _active_services(contracts)]
+    return min((end for end in ends if end), default=None)
+
+
+def _services_attributes(contracts: Any) -> dict[str, Any]:
+    """List the active connected-services contracts and their end dates."""
+    return {
+        "contracts": {
+            contract.description or contract.code: contract.endDate
+            for contract in _active_services(contracts)
+        }
+    }
+
+
+def _pressure(key: str, name: str) -> RenaultSensorEntityDescription:
+    """Describe the pressure sensor of one tyre."""
+    return RenaultSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        endpoint=PRESSURE,
+        value_fn=_attribute(name),
+        device_class=SensorDeviceClass.PRESSURE,
+        native_unit_of_measurement=UnitOfPressure.MBAR,
+        state_class=SensorStateClass.MEASUREMENT,
+    )
+
+
+def _last_activity(
+    key: str, endpoint: str, name: str
+) -> RenaultSensorEntityDescription:
+    """Describe the sensor telling when the car last uploaded an endpoint's data."""
+    return RenaultSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        endpoint=endpoint,
+        value_fn=_time_of(name),
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        needs_value=True,
+    )
+
+
+SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
+    RenaultSensorEntityDescription(
+        key="battery_level",
+        endpoint=BATTERY,
+        value_fn=_attribute("batteryLevel"),
+        device_class=SensorDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    RenaultSensorEntityDescription(
+        key="battery_autonomy",
+        translation_key="battery_autonomy",
+        endpoint=BATTERY,
+        value_fn=_attribute("batteryAutonomy"),
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.KILOMETERS,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    RenaultSensorEntityDescription(
+        key="battery_available_energy",
+        translation_key="battery_available_energy",
+        endpoint=BATTERY,
+        value_fn=_attribute("batteryAvailableEnergy"),
+        device_class=SensorDeviceClass.ENERGY_STORAGE,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        state_class=SensorStateClass.MEASUREMENT,
+        needs_value=True,
+    ),
+    RenaultSensorEntityDescription(
+        key="battery_temperature",
+        translation_key="battery_temperature",
+        endpoint=BATTERY,
+        value_fn=_attribute("batteryTemperature"),
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        # Several models report a fixed or wrong value.
+        entity_registry_enabled_default=False,
+        needs_value=True,
+    ),
+    RenaultSensorEntityDescription(
+        key="charge_state",
+        translation_key="charge_state",
+        endpoint=BATTERY,
+        value_fn=lambda _, data: enum_state(
+            CHARGE_STATES, data.chargingStatus, "charge state"
+        ),
+        device_class=SensorDeviceClass.ENUM,
+        options=list(CHARGE_STATES.values()),
+    ),
+    RenaultSensorEntityDescription(
+        key="plug_state",
+        translation_key="plug_state",
+        endpoint=BATTERY,
+        value_fn=lambda _, data: enum_state(PLUG_STATES, data.plugStatus, "plug state"),
+        device_class=SensorDeviceClass.ENUM,
+        options=list(PLUG_STATES.values()),
+    ),
+    RenaultSensorEntityDescription(
+        key="charging_power",
+        translation_key="charging_power",
+        endpoint=BATTERY,
+        value_fn=lambda vehicle, data: charging_power_kw(
+            vehicle.details, data.chargingInstantaneousPower
+        ),
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    RenaultSensorEntityDescription(
+        key="charging_remaining_time",
+        translation_key="charging_remaining_time",
+        endpoint=BATTERY,
+        value_fn=_attribute("chargingRemainingTime"),
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    RenaultSensorEntityDescription(
+        key="charge_end_time",
+        translation_key="charge_end_time",
+        endpoint=BATTERY,
+        value_fn=_charge_end,
+        device_class=SensorDeviceClass.TIMESTAMP,
+    ),
+    _last_activity("battery_last_activity", BATTERY, "timestamp"),
+    RenaultSensorEntityDescription(
+        key="mileage",
+        translation_key="mileage",
+        endpoint=COCKPIT,
+        value_fn=_rounded("totalMileage"),
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.KILOMETERS,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+    ),
+    RenaultSensorEntityDescription(
+        key="fuel_autonomy",
+        translation_key="fuel_autonomy",
+        endpoint=COCKPIT,
+        exists_fn=lambda vehicle: vehicle.details.uses_fuel(),
+        value_fn=_rounded("fuelAutonomy"),
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.KILOMETERS,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    RenaultSensorEntityDescription(
+        key="fuel_quantity",
+        translation_key="fuel_quantity",
+        endpoint=COCKPIT,
+        exists_fn=lambda vehicle: vehicle.details.uses_fuel(),
+        value_fn=_rounded("fuelQuantity"),
+        device_class=SensorDeviceClass.VOLUME_STORAGE,
+        native_unit_of_measurement=UnitOfVolume.LITERS,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    RenaultSensorEntityDescription(
+        key="outside_temperature",
+        translation_key="outside_temperature",
+        endpoint=HVAC_STATUS,
+        value_fn=_attribute("externalTemperature"),
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        needs_value=True,
+    ),
+    RenaultSensorEntityDescription(
+        key="inside_temperature",
+        translation_key="inside_temperature",
+        endpoint=HVAC_STATUS,
+        value_fn=_attribute("internalTemperature"),
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        needs_value=True,
+    ),
+    RenaultSensorEntityDescription(
+        key="hvac_soc_threshold",
+        translation_key="hvac_soc_threshold",
+        endpoint=HVAC_STATUS,
+        value_fn=_attribute("socThreshold"),
+        native_unit_of_measurement=PERCENTAGE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        needs_value=True,
+    ),
+    RenaultSensorEntityDescription(
+        key="next_hvac_start",
+        translation_key="next_hvac_start",
+        endpoint=HVAC_STATUS,
+        value_fn=_time_of("nextHvacStartDate"),
+        device_class=SensorDeviceClass.TIMESTAMP,
+    ),
+    _last_activity("hvac_last_activity", HVAC_STATUS, "lastUpdateTime"),
+    _last_activity("location_last_activity", LOCATION, "lastUpdateTime"),
+    _last_activity("lock_last_activity", LOCK_STATUS, "lastUpdateTime"),
+    _pressure("front_left_pressure", "flPressure"),
+    _pressure("front_right_pressure", "frPressure"),
+    _pressure("rear_left_pressure", "rlPressure"),
+    _pressure("rear_right_pressure", "rrPressure"),
+    RenaultSensorEntityDescription(
+        key="res_state",
+        translation_key="res_state",
+        endpoint=RES_STATE,
+        value_fn=_attribute("details"),
+    ),
+    RenaultSensorEntityDescription(
+        key="res_state_code",
+        translation_key="res_state_code",
+        endpoint=RES_STATE,
+        value_fn=_attribute("code"),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+    ),
+    RenaultSensorEntityDescription(
+        key="charge_limit_min",
+        translation_key="charge_limit_min",
+        endpoint=SOC_LEVELS,
+        value_fn=_attribute("socMin"),
+        native_unit_of_measurement=PERCENTAGE,
+    ),
+    RenaultSensorEntityDescription(
+        key="charge_limit_target",
+        translation_key="charge_limit_target",
+        endpoint=SOC_LEVELS,
+        value_fn=_attribute("socTarget"),
+        native_unit_of_measurement=PERCENTAGE,
+    ),
+    _last_activity("soc_levels_last_activity", SOC_LEVELS, "lastEnergyUpdateTimestamp"),
+    RenaultSensorEntityDescription(
+        key="last_charge_energy",
+        translation_key="last_charge_energy",
+        endpoint=CHARGES,
+        value_fn=_last_charge_value("chargeEnergyRecovered"),
+        attributes_fn=_last_charge_attributes,
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        needs_value=True,
+    ),
+    RenaultSensorEntityDescription(
+        key="last_charge_duration",
+        translation_key="last_charge_duration",
+        endpoint=CHARGES,
+        value_fn=_last_charge_duration,
+        attributes_fn=_last_charge_attributes,
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+    ),
+    RenaultSensorEntityDescription(
+        key="last_charge_start_level",
+        translation_key="last_charge_start_level",
+        endpoint=CHARGES,
+        value_fn=_last_charge_value("chargeStartBatteryLevel"),
+        native_unit_of_measurement=PERCENTAGE,
+    ),
+    RenaultSensorEntityDescription(
+        key="last_charge_end_level",
+        translation_key="last_charge_end_level",
+        endpoint=CHARGES,
+        value_fn=_last_charge_value("chargeEndBatteryLevel"),
+        native_unit_of_measurement=PERCENTAGE,
+    ),
+    RenaultSensorEntityDescription(
+        key="connected_services_end",
+        translation_key="connected_services_end",
+        endpoint=CONTRACTS,
+        value_fn=_services_end,
+        attributes_fn=_services_attributes,
+        device_class=SensorDeviceClass.DATE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+    ),
+)
+
+
+def _exists(
+    vehicle: RenaultConnectVehicle, description: RenaultSensorEntityDescription
+) -> bool:
+    """Tell whether a sensor makes sense for the car, from what it sent first."""
+    if not description.needs_value:
+        return True
+    data = vehicle.coordinators[description.endpoint].data
+    return data is None or description.value_fn(vehicle, data) is not None
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
+    entry: RenaultConnectConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors of every vehicle."""
+    async_add_entities(
+        entity
+        for entity in vehicle_entities(entry, SENSORS, RenaultSensor)
+        if _exists(entity.vehicle, entity.entity_description)
+    )
+
+
+class RenaultSensor(RenaultConnectEntity, SensorEntity):
+    """A value of a vehicle."""
+
+    entity_description: RenaultSensorEntityDescription
+
+    @property
+    def native_value(self) -> SensorValue:
+        """Return the value from the endpoint's last answer."""
+        return self.entity_description.value_fn(self.vehicle, self.data)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the details some sensors carry."""
+        if self.entity_description.attributes_fn is None:
+            return None
+        return self.entity_description.attributes_fn(self.data)

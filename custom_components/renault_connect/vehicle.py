@@ -1,0 +1,72 @@
+"""A vehicle of the account: what the cloud told about it, and its coordinators."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.device_registry import DeviceInfo
+from renault_api.kamereon.models import KamereonVehicleDetails
+from renault_api.renault_vehicle import RenaultVehicle
+
+from .const import DOMAIN
+from .coordinator import EndpointCoordinator
+from .endpoints import ENDPOINTS
+from .labels import display_label
+
+if TYPE_CHECKING:
+    from .capabilities import CapabilityMemory
+    from .hub import RenaultHub
+
+
+class RenaultConnectVehicle:
+    """A vehicle of the account, with a coordinator per endpoint it offers."""
+
+    def __init__(
+        self, api: RenaultVehicle, details: KamereonVehicleDetails, number: int
+    ) -> None:
+        """Describe the vehicle; number tells it apart in logs without the VIN."""
+        self.api = api
+        self.details = details
+        self.model = display_label(details.get_model_label())
+        self.log_name = f"Vehicle {number} ({self.model or details.get_model_code()})"
+        self.coordinators: dict[str, EndpointCoordinator] = {}
+
+    @property
+    def vin(self) -> str:
+        """Return the vehicle identification number."""
+        return self.api.vin
+
+    @property
+    def device_info(self) -> DeviceInfo:
+        """Return the device registry description of the vehicle."""
+        return DeviceInfo(
+            identifiers={(DOMAIN, self.vin)},
+            manufacturer=display_label(self.details.get_brand_label()),
+            model=self.model,
+            model_id=self.details.get_model_code(),
+            name=self.details.registrationNumber or self.model or self.vin,
+        )
+
+    async def async_setup(self, hub: RenaultHub, memory: CapabilityMemory) -> None:
+        """Create and first read the coordinators of the endpoints the car offers.
+
+        Endpoints the model map rules out, or that the car refused lately, get
+        none; an endpoint the car refuses now is dropped too.
+        """
+        for description in ENDPOINTS:
+            if description.is_supported(self.details) and not memory.retired_at(
+                self.vin, description.key
+            ):
+                self.coordinators[description.key] = EndpointCoordinator(
+                    hub.hass, hub, self, description, memory
+                )
+        await asyncio.gather(
+            *(coordinator.async_refresh() for coordinator in self.coordinators.values())
+        )
+        for key, coordinator in list(self.coordinators.items()):
+            if isinstance(coordinator.last_exception, ConfigEntryAuthFailed):
+                raise coordinator.last_exception
+            if coordinator.retired:
+                del self.coordinators[key]

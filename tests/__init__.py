@@ -1,0 +1,1 @@
+"""Tests of the Renault Connect integration and its fake cloud."""

@@ -1,0 +1,72 @@
+"""Helpers shared by the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import json
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.json import JSONEncoder
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.renault_connect.const import DOMAIN
+
+
+def vehicle_device(
+    device_registry: dr.DeviceRegistry, entry: MockConfigEntry, vin: str
+) -> dr.DeviceEntry | None:
+    """Return the device of a vehicle of an entry (works on every supported version)."""
+    return next(
+        (
+            device
+            for device in dr.async_entries_for_config_entry(
+                device_registry, entry.entry_id
+            )
+            if (DOMAIN, vin) in device.identifiers
+        ),
+        None,
+    )
+
+
+# What newer Home Assistant versions add to every entity of a platform.
+VERSION_ADDITIONS = frozenset({"in_zones", "tracking_type"})
+
+
+def _as_json(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Return values as Home Assistant writes them in JSON, less version additions."""
+    if not values:
+        return None
+    written: dict[str, Any] = json.loads(json.dumps(dict(values), cls=JSONEncoder))
+    return {
+        key: value for key, value in written.items() if key not in VERSION_ADDITIONS
+    } or None
+
+
+def entities_of(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry, entry_id: str
+) -> dict[str, dict[str, Any]]:
+    """Describe an entry's entities the same way on every supported version.
+
+    Registry entries and states are serialised differently by each Home
+    Assistant version; this keeps what users see: names, classes, units,
+    categories, states and attributes (as JSON).
+    """
+    described: dict[str, dict[str, Any]] = {}
+    for entry in sorted(
+        er.async_entries_for_config_entry(entity_registry, entry_id),
+        key=lambda entry: entry.entity_id,
+    ):
+        state = hass.states.get(entry.entity_id)
+        described[entry.entity_id] = {
+            "unique_id": entry.unique_id,
+            "translation_key": entry.translation_key,
+            "device_class": entry.original_device_class,
+            "entity_category": entry.entity_category,
+            "unit": entry.unit_of_measurement,
+            "capabilities": _as_json(entry.capabilities),
+            "state": state.state if state else None,
+            "attributes": _as_json(state.attributes) if state else None,
+        }
+    return described

@@ -1,0 +1,1 @@
+"""Tests of the fake Renault cloud, driven by the real renault-api."""

@@ -1,0 +1,67 @@
+"""Tests of the cloud seam: which Renault cloud a session talks to."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+import pytest
+from renault_api.const import AVAILABLE_LOCALES
+
+from custom_components.renault_connect.cloud import default_locale, locale_details
+from custom_components.renault_connect.const import CLOUD_URL_ENV
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "locale"),
+    [
+        ("fr", "FR", "fr_FR"),
+        ("fr", "BE", "fr_BE"),
+        ("nl", "BE", "nl_BE"),
+        ("en", "GB", "en_GB"),
+        ("de", "LU", "fr_LU"),
+        ("pt-BR", None, "pt_PT"),
+        ("ja", "JP", "fr_FR"),
+    ],
+)
+def test_default_locale(language: str, country: str | None, locale: str) -> None:
+    """The default locale follows the country first, then the language."""
+    assert default_locale(language, country) == locale
+
+
+async def test_production_cloud_by_default(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the variable, sessions talk to Renault's servers."""
+    monkeypatch.delenv(CLOUD_URL_ENV, raising=False)
+    assert locale_details(hass, "fr_FR") == AVAILABLE_LOCALES["fr_FR"]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765", "http://localhost:8765/"])
+async def test_local_cloud_replaces_root_urls_only(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """A loopback cloud replaces the root URLs, and keeps the locale's keys."""
+    monkeypatch.setenv(CLOUD_URL_ENV, url)
+    details = locale_details(hass, "es_MX")
+    root = url.rstrip("/")
+    assert details["gigya-root-url"] == f"{root}/gigya"
+    assert details["kamereon-root-url"] == f"{root}/kamereon"
+    assert details["gigya-api-key"] == AVAILABLE_LOCALES["es_MX"]["gigya-api-key"]
+
+    # Read once: changing the environment later changes nothing.
+    monkeypatch.setenv(CLOUD_URL_ENV, "http://127.0.0.2:1")
+    assert locale_details(hass, "es_MX") == details
+
+
+@pytest.mark.parametrize(
+    "url", ["http://192.168.1.20:8765", "https://example.com", "http://[fe80::1]:80"]
+)
+async def test_remote_cloud_is_refused(
+    hass: HomeAssistant,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    url: str,
+) -> None:
+    """Only a cloud on this machine can replace Renault's servers."""
+    monkeypatch.setenv(CLOUD_URL_ENV, url)
+    assert locale_details(hass, "fr_FR") == AVAILABLE_LOCALES["fr_FR"]
+    assert "only a cloud on this machine" in caplog.text

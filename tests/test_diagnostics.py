@@ -1,0 +1,87 @@
+"""Tests of the diagnostics: useful, and with nothing personal left in them."""
+
+from __future__ import annotations
+
+import json
+
+from homeassistant.const import CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+    get_diagnostics_for_device,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
+
+from custom_components.renault_connect.const import (
+    CONF_DEVICE_IDS,
+    CONF_KAMEREON_ACCOUNT_ID,
+    CONF_LOGIN_TOKEN,
+)
+from fake_renault_cloud import FakeRenaultCloud
+
+from .common import vehicle_device
+from .const import EMAIL, PASSWORD
+
+# Values that change from run to run.
+VOLATILE = props("entry_id", "created_at", "modified_at")
+
+
+def _secrets(fake_cloud: FakeRenaultCloud, entry: MockConfigEntry) -> list[str]:
+    """Return every personal value the diagnostics must not show."""
+    values = [
+        EMAIL,
+        PASSWORD,
+        entry.data[CONF_LOGIN_TOKEN],
+        entry.data[CONF_KAMEREON_ACCOUNT_ID],
+        *entry.data[CONF_DEVICE_IDS].values(),
+        "Camille",
+        "Martin",
+    ]
+    for vehicle in fake_cloud.vehicles.values():
+        values += [vehicle.vin, vehicle.registration]
+    return values
+
+
+async def test_entry_diagnostics(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    fake_cloud: FakeRenaultCloud,
+    init_integration: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Entry diagnostics show the models and settings, with secrets redacted."""
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+
+    assert diagnostics == snapshot(exclude=VOLATILE)
+    assert diagnostics["entry"]["data"][CONF_PASSWORD] == "**REDACTED**"
+    dump = json.dumps(diagnostics)
+    for secret in _secrets(fake_cloud, init_integration):
+        assert secret not in dump
+
+
+async def test_device_diagnostics(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    device_registry: dr.DeviceRegistry,
+    fake_cloud: FakeRenaultCloud,
+    init_integration: MockConfigEntry,
+    cloud_vins: list[str],
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Device diagnostics show one vehicle, with secrets redacted."""
+    device = vehicle_device(device_registry, init_integration, cloud_vins[0])
+    assert device is not None
+    diagnostics = await get_diagnostics_for_device(
+        hass, hass_client, init_integration, device
+    )
+
+    assert diagnostics == snapshot
+    dump = json.dumps(diagnostics)
+    for secret in _secrets(fake_cloud, init_integration):
+        assert secret not in dump
