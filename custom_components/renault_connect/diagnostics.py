@@ -42,7 +42,15 @@ TO_REDACT = {
     "radioCode",
     "gpsLatitude",
     "gpsLongitude",
+    "contractId",
 }
+
+
+def _answer(data: Any) -> Any:
+    """Return an endpoint's last answer as the cloud sent it."""
+    if isinstance(data, list):
+        return [_answer(item) for item in data]
+    return getattr(data, "raw_data", data)
 
 
 def _vehicle_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
@@ -50,6 +58,13 @@ def _vehicle_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
     return {
         "model_code": vehicle.details.get_model_code(),
         "details": async_redact_data(vehicle.details.raw_data, TO_REDACT),
+        "endpoints": {
+            key: {
+                "last_update_success": coordinator.last_update_success,
+                "data": async_redact_data(_answer(coordinator.data), TO_REDACT),
+            }
+            for key, coordinator in vehicle.coordinators.items()
+        },
     }
 
 

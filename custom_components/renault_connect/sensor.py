@@ -33,9 +33,13 @@ from renault_api.kamereon.models import KamereonVehicleContract
 from . import RenaultConnectConfigEntry
 from .endpoints import (
     BATTERY,
+    CHARGE_MODE,
+    CHARGE_SCHEDULE,
     CHARGES,
+    CHARGING_SETTINGS,
     COCKPIT,
     CONTRACTS,
+    HVAC_SETTINGS,
     HVAC_STATUS,
     LOCATION,
     LOCK_STATUS,
@@ -50,6 +54,7 @@ from .entity import (
 )
 from .vehicle import RenaultConnectVehicle
 from .vehicle_specs import (
+    CHARGE_MODES,
     CHARGE_STATES,
     CHARGING_STATES,
     PLUG_STATES,
@@ -180,6 +185,53 @@ def _services_attributes(contracts: Any) -> dict[str, Any]:
     }
 
 
+def _charge_mode_from(
+    endpoint: str, read: Callable[[Any], str | None], *, unless: tuple[str, ...] = ()
+) -> RenaultSensorEntityDescription:
+    """Describe the charge mode read from one endpoint, when no preferred one exists.
+
+    Models report their charge mode through charge-mode, charging-settings or
+    the KCM ev/settings document; the first one the car offers is used.
+    """
+    return RenaultSensorEntityDescription(
+        key="charge_mode",
+        translation_key="charge_mode",
+        endpoint=endpoint,
+        exists_fn=lambda vehicle: (
+            not any(key in vehicle.coordinators for key in unless)
+        ),
+        value_fn=lambda _, data: enum_state(CHARGE_MODES, read(data), "charge mode"),
+        device_class=SensorDeviceClass.ENUM,
+        options=sorted(set(CHARGE_MODES.values())),
+    )
+
+
+def _active_schedules(
+    key: str, endpoint: str, read: Callable[[Any], list[dict[str, Any]]], flag: str
+) -> RenaultSensorEntityDescription:
+    """Describe the number of active schedules, with the schedules as attributes."""
+    return RenaultSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        endpoint=endpoint,
+        value_fn=lambda _, data: sum(1 for item in read(data) if item.get(flag)),
+        attributes_fn=lambda data: {"schedules": read(data)},
+        state_class=SensorStateClass.MEASUREMENT,
+    )
+
+
+def _schedules(data: Any) -> list[dict[str, Any]]:
+    """Return the schedules of a KCA settings answer, as the cloud sent them."""
+    schedules: list[dict[str, Any]] = data.raw_data.get("schedules") or []
+    return schedules
+
+
+def _programs(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the programs of a KCM ev/settings document."""
+    programs: list[dict[str, Any]] = data.get("programs") or []
+    return programs
+
+
 def _pressure(key: str, name: str) -> RenaultSensorEntityDescription:
     """Describe the pressure sensor of one tyre."""
     return RenaultSensorEntityDescription(
@@ -296,6 +348,18 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
     ),
     _last_activity("battery_last_activity", BATTERY, "timestamp"),
+    _charge_mode_from(CHARGE_MODE, lambda data: data.chargeMode),
+    _charge_mode_from(CHARGING_SETTINGS, lambda data: data.mode, unless=(CHARGE_MODE,)),
+    _charge_mode_from(
+        CHARGE_SCHEDULE,
+        lambda data: data.get("chargeModeRq"),
+        unless=(CHARGE_MODE, CHARGING_SETTINGS),
+    ),
+    _active_schedules("charge_schedules", CHARGING_SETTINGS, _schedules, "activated"),
+    _active_schedules(
+        "charge_schedules", CHARGE_SCHEDULE, _programs, "programActivationStatus"
+    ),
+    _active_schedules("hvac_schedules", HVAC_SETTINGS, _schedules, "activated"),
     RenaultSensorEntityDescription(
         key="mileage",
         translation_key="mileage",

@@ -110,3 +110,15 @@ def charge_duration_minutes(
     if details.reports_charge_session_durations_in_minutes():
         return value
     return round(value / 60, 1)
+
+
+# Each model spells the charge modes its own way; these are the ones seen.
+CHARGE_MODES: dict[str, str] = {
+    "always": "always",
+    "always_charging": "always",
+    "ALWAYS": "always",
+    "scheduled": "scheduled",
+    "schedule_mode": "scheduled",
+    "SCHEDULED": "scheduled",
+    "delayed": "delayed",
+}
