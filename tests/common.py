@@ -6,12 +6,28 @@ from collections.abc import Mapping
 import json
 from typing import Any
 
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.json import JSONEncoder
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from renault_api.renault_session import RenaultSession
 
-from custom_components.renault_connect.const import DOMAIN
+from custom_components.renault_connect.const import (
+    CONF_AUTO_ADD,
+    CONF_DEVICE_IDS,
+    CONF_KAMEREON_ACCOUNT_ID,
+    CONF_KNOWN_VEHICLES,
+    CONF_LOCALE,
+    CONF_LOGIN_TOKEN,
+    CONF_VEHICLE_SETTINGS,
+    CONF_VEHICLES,
+    DOMAIN,
+)
+from fake_renault_cloud import FakeRenaultCloud
+
+from .const import LOCALE
 
 
 def vehicle_device(
@@ -70,3 +86,42 @@ def entities_of(
             "attributes": _as_json(state.attributes) if state else None,
         }
     return described
+
+
+async def add_logged_in_entry(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    *,
+    email: str,
+    password: str,
+    account_id: str,
+    vins: list[str],
+) -> MockConfigEntry:
+    """Add an entry as the config flow stores it, with a real login token."""
+    session = RenaultSession(
+        websession=async_get_clientsession(hass),
+        locale=LOCALE,
+        locale_details=fake_cloud.locale_details(LOCALE),
+    )
+    await session.login(email, password)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Camille Martin (MyRenault)",
+        unique_id=account_id,
+        data={
+            CONF_LOCALE: LOCALE,
+            CONF_USERNAME: email,
+            CONF_PASSWORD: password,
+            CONF_KAMEREON_ACCOUNT_ID: account_id,
+            CONF_LOGIN_TOKEN: session.login_token,
+            CONF_DEVICE_IDS: session.device_ids,
+        },
+        options={
+            CONF_VEHICLES: vins,
+            CONF_KNOWN_VEHICLES: sorted(vins),
+            CONF_AUTO_ADD: True,
+            CONF_VEHICLE_SETTINGS: {},
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry

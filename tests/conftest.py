@@ -5,32 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from unittest.mock import PropertyMock, patch
 
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
-from renault_api.renault_session import RenaultSession
 from syrupy.assertion import SnapshotAssertion
 
 # The integration must be imported before Home Assistant starts, or the test
 # harness's own custom_components folder wins.
 from custom_components.renault_connect.const import (
     CLOUD_URL_ENV,
-    CONF_AUTO_ADD,
-    CONF_DEVICE_IDS,
-    CONF_KAMEREON_ACCOUNT_ID,
-    CONF_KNOWN_VEHICLES,
-    CONF_LOCALE,
-    CONF_LOGIN_TOKEN,
-    CONF_VEHICLE_SETTINGS,
-    CONF_VEHICLES,
-    DOMAIN,
 )
 from fake_renault_cloud import FakeRenaultCloud, FakeUser
 
-from .const import EMAIL, LOCALE, PASSWORD, PROFILES
+from .common import add_logged_in_entry
+from .const import EMAIL, PASSWORD, PROFILES
 
 
 @pytest.fixture(autouse=True)
@@ -90,32 +79,14 @@ async def config_entry(
     cloud_vins: list[str],
 ) -> MockConfigEntry:
     """Return an entry as the config flow stores it, with a real login token."""
-    session = RenaultSession(
-        websession=async_get_clientsession(hass),
-        locale=LOCALE,
-        locale_details=fake_cloud.locale_details(LOCALE),
+    entry = await add_logged_in_entry(
+        hass,
+        fake_cloud,
+        email=EMAIL,
+        password=PASSWORD,
+        account_id=cloud_account,
+        vins=cloud_vins,
     )
-    await session.login(EMAIL, PASSWORD)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Camille Martin (MyRenault)",
-        unique_id=cloud_account,
-        data={
-            CONF_LOCALE: LOCALE,
-            CONF_USERNAME: EMAIL,
-            CONF_PASSWORD: PASSWORD,
-            CONF_KAMEREON_ACCOUNT_ID: cloud_account,
-            CONF_LOGIN_TOKEN: session.login_token,
-            CONF_DEVICE_IDS: session.device_ids,
-        },
-        options={
-            CONF_VEHICLES: cloud_vins,
-            CONF_KNOWN_VEHICLES: sorted(cloud_vins),
-            CONF_AUTO_ADD: True,
-            CONF_VEHICLE_SETTINGS: {},
-        },
-    )
-    entry.add_to_hass(hass)
     fake_cloud.requests.clear()
     return entry
 
