@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import contextlib
 import ipaddress
 from types import TracebackType
 from typing import Self
@@ -190,6 +191,13 @@ class FakeRenaultCloud(World):
             path=request.path,
         )
         CURRENT_RECORD.set(record)
+        if (
+            record.kind == "kamereon"
+            and request.method == "POST"
+            and request.can_read_body
+        ):
+            with contextlib.suppress(ValueError):
+                record.body = await request.json()
         try:
             if record.kind in {"gigya", "kamereon"}:
                 await self._pauser.pause(self.latency)

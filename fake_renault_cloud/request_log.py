@@ -32,6 +32,8 @@ class RequestRecord:
     vin: str | None = None
     status: int | None = None
     fault: str | None = None
+    body: Any = None
+    """The JSON body of a Kamereon POST, as received."""
 
     def as_dict(self) -> dict[str, Any]:
         """Return the record as JSON-friendly values."""

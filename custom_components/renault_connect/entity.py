@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from . import RenaultConnectConfigEntry
@@ -22,10 +22,24 @@ class RenaultConnectEntityDescription(EntityDescription):
     exists_fn: Callable[[RenaultConnectVehicle], bool] = lambda _: True
 
 
-class RenaultConnectEntity(CoordinatorEntity[EndpointCoordinator]):
-    """An entity fed by one endpoint coordinator of a vehicle."""
+class VehicleEntity(Entity):
+    """An entity of a vehicle's device."""
 
     _attr_has_entity_name = True
+
+    def __init__(
+        self, vehicle: RenaultConnectVehicle, description: EntityDescription
+    ) -> None:
+        """Describe the entity and attach it to its vehicle's device."""
+        self.entity_description = description
+        self.vehicle = vehicle
+        self._attr_unique_id = f"{vehicle.vin}_{description.key}".lower()
+        self._attr_device_info = vehicle.device_info
+
+
+class RenaultConnectEntity(CoordinatorEntity[EndpointCoordinator], VehicleEntity):
+    """An entity fed by one endpoint coordinator of a vehicle."""
+
     entity_description: RenaultConnectEntityDescription
 
     def __init__(
@@ -33,12 +47,9 @@ class RenaultConnectEntity(CoordinatorEntity[EndpointCoordinator]):
         coordinator: EndpointCoordinator,
         description: RenaultConnectEntityDescription,
     ) -> None:
-        """Describe the entity and attach it to its vehicle's device."""
-        super().__init__(coordinator)
-        self.entity_description = description
-        self.vehicle = coordinator.vehicle
-        self._attr_unique_id = f"{self.vehicle.vin}_{description.key}".lower()
-        self._attr_device_info = self.vehicle.device_info
+        """Follow the coordinator of the entity's endpoint."""
+        CoordinatorEntity.__init__(self, coordinator)
+        VehicleEntity.__init__(self, coordinator.vehicle, description)
 
     @property
     def data(self) -> Any:

@@ -103,7 +103,9 @@ class RenaultHub:
                 session=self.session,
                 vehicle_details=details,
             )
-            self.vehicles[vin] = RenaultConnectVehicle(api, details, number)
+            vehicle = RenaultConnectVehicle(self.hass, api, details, number)
+            self.vehicles[vin] = vehicle
+            self.entry.async_on_unload(vehicle.async_cancel_watches)
         self._async_register_devices()
         await asyncio.gather(
             *(

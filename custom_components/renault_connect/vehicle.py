@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.device_registry import DeviceInfo
 from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.renault_vehicle import RenaultVehicle
 
+from .actions import ConfirmationWatch
 from .const import DOMAIN
 from .coordinator import EndpointCoordinator
 from .endpoints import ENDPOINTS
@@ -24,14 +27,20 @@ class RenaultConnectVehicle:
     """A vehicle of the account, with a coordinator per endpoint it offers."""
 
     def __init__(
-        self, api: RenaultVehicle, details: KamereonVehicleDetails, number: int
+        self,
+        hass: HomeAssistant,
+        api: RenaultVehicle,
+        details: KamereonVehicleDetails,
+        number: int,
     ) -> None:
         """Describe the vehicle; number tells it apart in logs without the VIN."""
+        self.hass = hass
         self.api = api
         self.details = details
         self.model = display_label(details.get_model_label())
         self.log_name = f"Vehicle {number} ({self.model or details.get_model_code()})"
         self.coordinators: dict[str, EndpointCoordinator] = {}
+        self._watches: dict[str, ConfirmationWatch] = {}
 
     @property
     def vin(self) -> str:
@@ -70,3 +79,29 @@ class RenaultConnectVehicle:
                 raise coordinator.last_exception
             if coordinator.retired:
                 del self.coordinators[key]
+
+    @callback
+    def async_watch(
+        self,
+        endpoint: str,
+        confirmed: Callable[[Any], bool],
+        on_done: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Re-read an endpoint after a command until the car confirms it.
+
+        A newer command on the same endpoint replaces the earlier watch.
+        """
+        if (coordinator := self.coordinators.get(endpoint)) is None:
+            return
+        if (earlier := self._watches.pop(endpoint, None)) is not None:
+            earlier.cancel()
+        watch = ConfirmationWatch(self.hass, coordinator, confirmed, on_done)
+        self._watches[endpoint] = watch
+        watch.start()
+
+    @callback
+    def async_cancel_watches(self) -> None:
+        """Stop every watch (the entry unloads)."""
+        for watch in self._watches.values():
+            watch.cancel()
+        self._watches.clear()

@@ -1,0 +1,156 @@
+"""Remote commands: send them, say why the cloud refused, and watch for the car."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.helpers.event import async_call_later
+from renault_api.exceptions import EndpointNotAvailableError
+from renault_api.kamereon.exceptions import (
+    AccessDeniedException,
+    ChargeModeInProgressException,
+    ForbiddenException,
+    InsufficientBatteryLevelException,
+    InvalidInputException,
+    NotSupportedException,
+    PrivacyModeOnException,
+    QuotaLimitException,
+    ResourceNotFoundException,
+)
+from renault_api.renault_vehicle import RenaultVehicle
+
+from .cloud import CLOUD_ERRORS
+from .const import DOMAIN
+
+if TYPE_CHECKING:
+    from .coordinator import EndpointCoordinator
+    from .hub import RenaultHub
+    from .vehicle import RenaultConnectVehicle
+
+# Seconds between re-reads of an endpoint after a command, until the car confirms.
+CONFIRMATION_BACKOFF = (15, 15, 30, 30, 60, 120, 300)
+
+# Why the cloud refuses a command, by what renault-api raises.
+REFUSALS: tuple[tuple[type[Exception] | tuple[type[Exception], ...], str], ...] = (
+    (
+        (
+            AccessDeniedException,
+            EndpointNotAvailableError,
+            ForbiddenException,
+            NotSupportedException,
+            ResourceNotFoundException,
+        ),
+        "action_not_supported",
+    ),
+    (InsufficientBatteryLevelException, "battery_too_low"),
+    (ChargeModeInProgressException, "action_in_progress"),
+    (QuotaLimitException, "quota_reached"),
+    (PrivacyModeOnException, "privacy_mode_on"),
+    (InvalidInputException, "action_invalid"),
+)
+
+
+def action_error(err: Exception, action: str) -> HomeAssistantError:
+    """Explain, in the user's language, why a command did not go through."""
+    for kinds, key in REFUSALS:
+        if isinstance(err, kinds):
+            return HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=key,
+                translation_placeholders={"action": action},
+            )
+    if isinstance(err, TimeoutError | OSError):
+        key = "action_cannot_connect"
+    else:
+        key = "action_failed"
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"action": action, "error": type(err).__name__},
+    )
+
+
+async def async_send[T](
+    hub: RenaultHub,
+    vehicle: RenaultConnectVehicle,
+    action: str,
+    command: Callable[[RenaultVehicle], Awaitable[T]],
+) -> T:
+    """Send a command to the car; raise a translated error when it is refused."""
+    try:
+        return await hub.async_call(lambda: command(vehicle.api))
+    except ConfigEntryAuthFailed:
+        hub.entry.async_start_reauth(hub.hass)
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="action_needs_login",
+            translation_placeholders={"action": action},
+        ) from None
+    except CLOUD_ERRORS as err:
+        raise action_error(err, action) from err
+
+
+class ConfirmationWatch:
+    """Re-reads an endpoint on a back-off after a command, until the car confirms."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        coordinator: EndpointCoordinator,
+        confirmed: Callable[[Any], bool],
+        on_done: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Watch the coordinator's data for the expected change."""
+        self.hass = hass
+        self.coordinator = coordinator
+        self.confirmed = confirmed
+        self.on_done = on_done
+        self._step = 0
+        self._unsub: CALLBACK_TYPE | None = None
+        self._job = HassJob(self._async_check, "renault_connect confirmation")
+
+    @callback
+    def start(self) -> None:
+        """Schedule the first re-read."""
+        self._schedule()
+
+    @callback
+    def cancel(self) -> None:
+        """Stop watching (unload, or a newer command on the same endpoint)."""
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
+
+    @callback
+    def _schedule(self) -> None:
+        """Schedule the next re-read, or give up after the last one."""
+        if self._step >= len(CONFIRMATION_BACKOFF):
+            self._finish(confirmed=False)
+            return
+        self._unsub = async_call_later(
+            self.hass, CONFIRMATION_BACKOFF[self._step], self._job
+        )
+        self._step += 1
+
+    async def _async_check(self, _now: Any) -> None:
+        """Re-read the endpoint; stop when the car shows the expected state."""
+        self._unsub = None
+        await self.coordinator.async_refresh()
+        data = self.coordinator.data
+        if (
+            data is not None
+            and self.coordinator.last_update_success
+            and self.confirmed(data)
+        ):
+            self._finish(confirmed=True)
+        else:
+            self._schedule()
+
+    @callback
+    def _finish(self, *, confirmed: bool) -> None:
+        """Tell whoever waits how the watch ended."""
+        if self.on_done is not None:
+            self.on_done(confirmed)
