@@ -15,19 +15,21 @@ from fake_renault_cloud import FakeRenaultCloud
 from .common import entities_of
 from .platforms import ALL_PROFILES, setup_profile
 
-# What each platform shows of every model; models without any entity are listed.
-PLATFORMS_WITHOUT_ENTITIES = {
-    (Platform.BINARY_SENSOR, "duster"),
-    (Platform.BINARY_SENSOR, "captur_fuel"),
-    (Platform.DEVICE_TRACKER, "zoe_40"),
-}
-
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("profile", ALL_PROFILES)
 @pytest.mark.parametrize(
     "platform",
-    [Platform.BINARY_SENSOR, Platform.DEVICE_TRACKER, Platform.IMAGE, Platform.SENSOR],
+    [
+        Platform.BINARY_SENSOR,
+        Platform.BUTTON,
+        Platform.CLIMATE,
+        Platform.DEVICE_TRACKER,
+        Platform.IMAGE,
+        Platform.NUMBER,
+        Platform.SELECT,
+        Platform.SENSOR,
+    ],
 )
 async def test_entities(
     hass: HomeAssistant,
@@ -41,9 +43,6 @@ async def test_entities(
     """Each model gets the entities its data supports, with units and states."""
     freezer.move_to("2026-11-20T08:00:00+00:00")
     entry = await setup_profile(hass, fake_cloud, profile, platform)
-    if (platform, profile) in PLATFORMS_WITHOUT_ENTITIES:
-        assert not er.async_entries_for_config_entry(entity_registry, entry.entry_id)
-        return
     # The picture's access token is new every run.
     assert entities_of(hass, entity_registry, entry.entry_id) == snapshot(
         exclude=props("access_token", "entity_picture")

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from .hub import RenaultHub
     from .vehicle import RenaultConnectVehicle
 
+type Command[T] = Callable[[RenaultVehicle], Awaitable[T]]
+"""A call of renault-api on a vehicle."""
+
 # Seconds between re-reads of an endpoint after a command, until the car confirms.
 CONFIRMATION_BACKOFF = (15, 15, 30, 30, 60, 120, 300)
 
@@ -77,7 +80,7 @@ async def async_send[T](
     hub: RenaultHub,
     vehicle: RenaultConnectVehicle,
     action: str,
-    command: Callable[[RenaultVehicle], Awaitable[T]],
+    command: Command[T],
 ) -> T:
     """Send a command to the car; raise a translated error when it is refused."""
     try:

@@ -142,3 +142,11 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
         key=CONTRACTS, fetch=_fetch_contracts, interval=timedelta(days=1)
     ),
 )
+
+
+# Where models keep their charge mode, in order of preference, and how to read it.
+CHARGE_MODE_SOURCES: tuple[tuple[str, Callable[[Any], str | None]], ...] = (
+    (CHARGE_MODE, lambda data: data.chargeMode),
+    (CHARGING_SETTINGS, lambda data: data.mode),
+    (CHARGE_SCHEDULE, lambda data: data.get("chargeModeRq")),
+)

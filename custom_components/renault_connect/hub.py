@@ -103,15 +103,12 @@ class RenaultHub:
                 session=self.session,
                 vehicle_details=details,
             )
-            vehicle = RenaultConnectVehicle(self.hass, api, details, number)
+            vehicle = RenaultConnectVehicle(self, api, details, number)
             self.vehicles[vin] = vehicle
             self.entry.async_on_unload(vehicle.async_cancel_watches)
         self._async_register_devices()
         await asyncio.gather(
-            *(
-                vehicle.async_setup(self, self.memory)
-                for vehicle in self.vehicles.values()
-            )
+            *(vehicle.async_setup(self.memory) for vehicle in self.vehicles.values())
         )
         self.entry.async_on_unload(
             coordinator.async_add_listener(self._async_on_vehicles)

@@ -33,7 +33,7 @@ from renault_api.kamereon.models import KamereonVehicleContract
 from . import RenaultConnectConfigEntry
 from .endpoints import (
     BATTERY,
-    CHARGE_MODE,
+    CHARGE_MODE_SOURCES,
     CHARGE_SCHEDULE,
     CHARGES,
     CHARGING_SETTINGS,
@@ -186,19 +186,17 @@ def _services_attributes(contracts: Any) -> dict[str, Any]:
 
 
 def _charge_mode_from(
-    endpoint: str, read: Callable[[Any], str | None], *, unless: tuple[str, ...] = ()
+    index: int, source: tuple[str, Callable[[Any], str | None]]
 ) -> RenaultSensorEntityDescription:
-    """Describe the charge mode read from one endpoint, when no preferred one exists.
-
-    Models report their charge mode through charge-mode, charging-settings or
-    the KCM ev/settings document; the first one the car offers is used.
-    """
+    """Describe the charge mode read from one source, when no preferred one exists."""
+    endpoint, read = source
+    preferred = tuple(key for key, _ in CHARGE_MODE_SOURCES[:index])
     return RenaultSensorEntityDescription(
         key="charge_mode",
         translation_key="charge_mode",
         endpoint=endpoint,
         exists_fn=lambda vehicle: (
-            not any(key in vehicle.coordinators for key in unless)
+            not any(key in vehicle.coordinators for key in preferred)
         ),
         value_fn=lambda _, data: enum_state(CHARGE_MODES, read(data), "charge mode"),
         device_class=SensorDeviceClass.ENUM,
@@ -348,12 +346,9 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
     ),
     _last_activity("battery_last_activity", BATTERY, "timestamp"),
-    _charge_mode_from(CHARGE_MODE, lambda data: data.chargeMode),
-    _charge_mode_from(CHARGING_SETTINGS, lambda data: data.mode, unless=(CHARGE_MODE,)),
-    _charge_mode_from(
-        CHARGE_SCHEDULE,
-        lambda data: data.get("chargeModeRq"),
-        unless=(CHARGE_MODE, CHARGING_SETTINGS),
+    *(
+        _charge_mode_from(index, source)
+        for index, source in enumerate(CHARGE_MODE_SOURCES)
     ),
     _active_schedules("charge_schedules", CHARGING_SETTINGS, _schedules, "activated"),
     _active_schedules(

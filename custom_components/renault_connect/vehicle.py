@@ -13,7 +13,12 @@ from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.renault_vehicle import RenaultVehicle
 
 from .actions import ConfirmationWatch
-from .const import DOMAIN
+from .const import (
+    CONF_HVAC_TEMPERATURE,
+    CONF_VEHICLE_SETTINGS,
+    DEFAULT_HVAC_TEMPERATURE,
+    DOMAIN,
+)
 from .coordinator import EndpointCoordinator
 from .endpoints import ENDPOINTS
 from .labels import display_label
@@ -28,13 +33,14 @@ class RenaultConnectVehicle:
 
     def __init__(
         self,
-        hass: HomeAssistant,
+        hub: RenaultHub,
         api: RenaultVehicle,
         details: KamereonVehicleDetails,
         number: int,
     ) -> None:
         """Describe the vehicle; number tells it apart in logs without the VIN."""
-        self.hass = hass
+        self.hub = hub
+        self.hass: HomeAssistant = hub.hass
         self.api = api
         self.details = details
         self.model = display_label(details.get_model_label())
@@ -58,7 +64,16 @@ class RenaultConnectVehicle:
             name=self.details.registrationNumber or self.model or self.vin,
         )
 
-    async def async_setup(self, hub: RenaultHub, memory: CapabilityMemory) -> None:
+    @property
+    def hvac_temperature(self) -> float:
+        """Return the preconditioning temperature chosen in the options."""
+        settings = self.hub.entry.options.get(CONF_VEHICLE_SETTINGS, {})
+        temperature: float = settings.get(self.vin, {}).get(
+            CONF_HVAC_TEMPERATURE, DEFAULT_HVAC_TEMPERATURE
+        )
+        return temperature
+
+    async def async_setup(self, memory: CapabilityMemory) -> None:
         """Create and first read the coordinators of the endpoints the car offers.
 
         Endpoints the model map rules out, or that the car refused lately, get
@@ -69,7 +84,7 @@ class RenaultConnectVehicle:
                 self.vin, description.key
             ):
                 self.coordinators[description.key] = EndpointCoordinator(
-                    hub.hass, hub, self, description, memory
+                    self.hass, self.hub, self, description, memory
                 )
         await asyncio.gather(
             *(coordinator.async_refresh() for coordinator in self.coordinators.values())

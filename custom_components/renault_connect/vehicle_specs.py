@@ -122,3 +122,18 @@ CHARGE_MODES: dict[str, str] = {
     "SCHEDULED": "scheduled",
     "delayed": "delayed",
 }
+
+# How each model spells the charge modes it accepts in a charge-mode command.
+CHARGE_MODE_COMMANDS: dict[str, dict[str, str]] = {
+    "X101VE": {"always": "always", "scheduled": "schedule_mode"},
+    "X102VE": {"always": "always_charging", "scheduled": "schedule_mode"},
+}
+DEFAULT_CHARGE_MODE_COMMANDS = {"always": "always", "scheduled": "scheduled"}
+
+
+def charge_mode_command(details: KamereonVehicleDetails, mode: str) -> str:
+    """Return the model's spelling of a charge mode for a charge-mode command."""
+    commands = CHARGE_MODE_COMMANDS.get(
+        details.get_model_code() or "", DEFAULT_CHARGE_MODE_COMMANDS
+    )
+    return commands[mode]

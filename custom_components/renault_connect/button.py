@@ -1,0 +1,219 @@
+"""Buttons: charge, climate, horn, lights, position and data refresh."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+from renault_api.renault_vehicle import RenaultVehicle
+
+from . import RenaultConnectConfigEntry
+from .actions import Command, async_send
+from .const import DOMAIN
+from .endpoints import BATTERY, HVAC_STATUS, LOCATION
+from .entity import VehicleEntity
+from .vehicle import RenaultConnectVehicle
+from .vehicle_specs import CHARGE_STATES, CHARGING_STATES
+
+# Commands are sent one at a time.
+PARALLEL_UPDATES = 1
+
+# "Refresh data now" reads every endpoint of the car: not more often than this.
+REFRESH_SPACING = timedelta(minutes=10)
+
+
+def _charging(data: Any) -> bool:
+    """Tell whether the battery status shows a charge in progress."""
+    return CHARGE_STATES.get(data.chargingStatus) in CHARGING_STATES
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenaultButtonEntityDescription(ButtonEntityDescription):
+    """A command: which cars accept it, how it is sent, and what confirms it."""
+
+    action: str
+    """The renault-api endpoint key of the command, in the model map."""
+    command: Callable[[RenaultConnectVehicle], Command[Any]]
+    requires_electricity: bool = False
+    requires_action: str | None = None
+    """Another command the car must accept for this one to make sense."""
+    confirm_endpoint: str | None = None
+    confirmed: Callable[[Any], bool] = lambda _: True
+
+    def is_supported(self, vehicle: RenaultConnectVehicle) -> bool:
+        """Tell whether the car's model accepts the command."""
+        if self.requires_electricity and not vehicle.details.uses_electricity():
+            return False
+        return all(
+            vehicle.details.supports_endpoint(action)
+            for action in (self.action, self.requires_action)
+            if action is not None
+        )
+
+
+def _hvac_start(vehicle: RenaultConnectVehicle) -> Command[Any]:
+    """Start preconditioning at the vehicle's preferred temperature."""
+    temperature = vehicle.hvac_temperature
+    return lambda api: api.set_ac_start(temperature)
+
+
+def _fixed(method: Command[Any]) -> Callable[[RenaultConnectVehicle], Command[Any]]:
+    """Send the same command whatever the vehicle's settings."""
+    return lambda _: method
+
+
+BUTTONS: tuple[RenaultButtonEntityDescription, ...] = (
+    RenaultButtonEntityDescription(
+        key="start_charge",
+        translation_key="start_charge",
+        action="actions/charge-start",
+        command=_fixed(RenaultVehicle.set_charge_start),
+        requires_electricity=True,
+        confirm_endpoint=BATTERY,
+        confirmed=_charging,
+    ),
+    RenaultButtonEntityDescription(
+        key="stop_charge",
+        translation_key="stop_charge",
+        action="actions/charge-stop",
+        requires_action="actions/charge-start",
+        command=_fixed(RenaultVehicle.set_charge_stop),
+        requires_electricity=True,
+        confirm_endpoint=BATTERY,
+        confirmed=lambda data: not _charging(data),
+    ),
+    RenaultButtonEntityDescription(
+        key="start_air_conditioner",
+        translation_key="start_air_conditioner",
+        action="actions/hvac-start",
+        command=_hvac_start,
+        confirm_endpoint=HVAC_STATUS,
+        confirmed=lambda data: data.hvacStatus == "on",
+    ),
+    RenaultButtonEntityDescription(
+        key="cancel_air_conditioner",
+        translation_key="cancel_air_conditioner",
+        action="actions/hvac-stop",
+        requires_action="actions/hvac-start",
+        command=_fixed(RenaultVehicle.set_ac_stop),
+        confirm_endpoint=HVAC_STATUS,
+        confirmed=lambda data: data.hvacStatus == "off",
+    ),
+    RenaultButtonEntityDescription(
+        key="sound_horn",
+        translation_key="sound_horn",
+        action="actions/horn-start",
+        command=_fixed(RenaultVehicle.start_horn),
+    ),
+    RenaultButtonEntityDescription(
+        key="flash_lights",
+        translation_key="flash_lights",
+        action="actions/lights-start",
+        command=_fixed(RenaultVehicle.start_lights),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
+    entry: RenaultConnectConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the commands each vehicle accepts."""
+    entities: list[ButtonEntity] = []
+    for vehicle in entry.runtime_data.vehicles.values():
+        entities.extend(
+            RenaultCommandButton(vehicle, description)
+            for description in BUTTONS
+            if description.is_supported(vehicle)
+        )
+        if LOCATION in vehicle.coordinators and vehicle.details.supports_endpoint(
+            "actions/refresh-location"
+        ):
+            entities.append(RefreshLocationButton(vehicle, REFRESH_LOCATION))
+        entities.append(RefreshDataButton(vehicle, REFRESH_DATA))
+    async_add_entities(entities)
+
+
+class RenaultCommandButton(VehicleEntity, ButtonEntity):
+    """Sends a command to the car, then watches for the car to confirm it."""
+
+    entity_description: RenaultButtonEntityDescription
+
+    async def async_press(self) -> None:
+        """Send the command."""
+        description = self.entity_description
+        await async_send(
+            self.vehicle.hub,
+            self.vehicle,
+            description.key,
+            description.command(self.vehicle),
+        )
+        if description.confirm_endpoint is not None:
+            self.vehicle.async_watch(
+                description.confirm_endpoint, description.confirmed
+            )
+
+
+REFRESH_LOCATION = ButtonEntityDescription(
+    key="refresh_location", translation_key="refresh_location"
+)
+
+
+class RefreshLocationButton(VehicleEntity, ButtonEntity):
+    """Asks the car to upload its position, and shows it when it arrives."""
+
+    async def async_press(self) -> None:
+        """Ask for the position; watch for an upload newer than the last one."""
+        location = self.vehicle.coordinators[LOCATION]
+        before = getattr(location.data, "lastUpdateTime", None)
+        await async_send(
+            self.vehicle.hub,
+            self.vehicle,
+            REFRESH_LOCATION.key,
+            RenaultVehicle.refresh_location,
+        )
+        self.vehicle.async_watch(LOCATION, lambda data: data.lastUpdateTime != before)
+
+
+REFRESH_DATA = ButtonEntityDescription(
+    key="refresh_data",
+    translation_key="refresh_data",
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
+class RefreshDataButton(VehicleEntity, ButtonEntity):
+    """Reads every endpoint of the car now, at most once every few minutes."""
+
+    _last_refresh: datetime | None = None
+
+    async def async_press(self) -> None:
+        """Refresh the car's data, unless it was refreshed a moment ago."""
+        now = dt_util.utcnow()
+        if (
+            self._last_refresh is not None
+            and now - self._last_refresh < REFRESH_SPACING
+        ):
+            minutes = int((now - self._last_refresh).total_seconds() // 60)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="refresh_too_soon",
+                translation_placeholders={"minutes": str(minutes)},
+            )
+        self._last_refresh = now
+        await asyncio.gather(
+            *(
+                coordinator.async_refresh()
+                for coordinator in self.vehicle.coordinators.values()
+            )
+        )

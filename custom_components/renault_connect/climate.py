@@ -1,0 +1,133 @@
+"""Climate: preconditioning the car, at a remembered target temperature."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.climate import ClimateEntity, ClimateEntityDescription
+from homeassistant.components.climate.const import (
+    ATTR_HVAC_MODE,
+    ClimateEntityFeature,
+    HVACMode,
+)
+from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
+
+from . import RenaultConnectConfigEntry
+from .actions import async_send
+from .endpoints import HVAC_STATUS
+from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
+
+# Commands are sent one at a time.
+PARALLEL_UPDATES = 1
+
+MIN_TEMPERATURE = 16.0
+MAX_TEMPERATURE = 26.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreconditioningDescription(
+    RenaultConnectEntityDescription, ClimateEntityDescription
+):
+    """Preconditioning, read from the climate status."""
+
+
+PRECONDITIONING = PreconditioningDescription(
+    key="preconditioning", translation_key="preconditioning", endpoint=HVAC_STATUS
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
+    entry: RenaultConnectConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add preconditioning to every vehicle that can start it remotely."""
+    async_add_entities(
+        PreconditioningClimate(vehicle.coordinators[HVAC_STATUS], PRECONDITIONING)
+        for vehicle in entry.runtime_data.vehicles.values()
+        if HVAC_STATUS in vehicle.coordinators
+        and vehicle.details.supports_endpoint("actions/hvac-start")
+    )
+
+
+class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity):
+    """Starts and stops preconditioning; the target temperature is remembered."""
+
+    entity_description: PreconditioningDescription
+    _attr_temperature_unit = UnitOfTemperature.CELSIUS
+    _attr_min_temp = MIN_TEMPERATURE
+    _attr_max_temp = MAX_TEMPERATURE
+    _attr_target_temperature_step = 0.5
+    _attr_supported_features = (
+        ClimateEntityFeature.TARGET_TEMPERATURE
+        | ClimateEntityFeature.TURN_ON
+        | ClimateEntityFeature.TURN_OFF
+    )
+    _enable_turn_on_off_backwards_compatibility = False
+
+    async def async_added_to_hass(self) -> None:
+        """Take back the last target temperature, or the vehicle's option."""
+        await super().async_added_to_hass()
+        self._attr_target_temperature = self.vehicle.hvac_temperature
+        last = await self.async_get_last_state()
+        if last is not None and last.attributes.get(ATTR_TEMPERATURE) is not None:
+            self._attr_target_temperature = float(last.attributes[ATTR_TEMPERATURE])
+
+    @property
+    def hvac_modes(self) -> list[HVACMode]:
+        """Return heat-cool, and off when the car accepts a stop."""
+        if self.vehicle.details.supports_endpoint("actions/hvac-stop"):
+            return [HVACMode.OFF, HVACMode.HEAT_COOL]
+        return [HVACMode.HEAT_COOL]
+
+    @property
+    def hvac_mode(self) -> HVACMode | None:
+        """Return whether preconditioning runs."""
+        status = self.data.hvacStatus
+        if status is None:
+            return None
+        return HVACMode.HEAT_COOL if status == "on" else HVACMode.OFF
+
+    @property
+    def current_temperature(self) -> float | None:
+        """Return the temperature inside, or outside when the car has no sensor."""
+        temperature: float | None = (
+            self.data.internalTemperature
+            if self.data.internalTemperature is not None
+            else self.data.externalTemperature
+        )
+        return temperature
+
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        """Start or stop preconditioning."""
+        if hvac_mode == HVACMode.HEAT_COOL:
+            temperature = self.target_temperature or self.vehicle.hvac_temperature
+            await async_send(
+                self.vehicle.hub,
+                self.vehicle,
+                "preconditioning",
+                lambda api: api.set_ac_start(temperature),
+            )
+            expected = "on"
+        else:
+            await async_send(
+                self.vehicle.hub,
+                self.vehicle,
+                "preconditioning",
+                lambda api: api.set_ac_stop(),
+            )
+            expected = "off"
+        self.vehicle.async_watch(HVAC_STATUS, lambda data: data.hvacStatus == expected)
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Remember the target; restart preconditioning with it when it runs."""
+        self._attr_target_temperature = float(kwargs[ATTR_TEMPERATURE])
+        self.async_write_ha_state()
+        if (mode := kwargs.get(ATTR_HVAC_MODE)) is not None:
+            await self.async_set_hvac_mode(mode)
+        elif self.hvac_mode == HVACMode.HEAT_COOL:
+            await self.async_set_hvac_mode(HVACMode.HEAT_COOL)

@@ -1,0 +1,121 @@
+"""Select: the charge mode, whatever spelling and endpoint the model uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from renault_api.renault_vehicle import RenaultVehicle
+
+from . import RenaultConnectConfigEntry
+from .actions import Command, async_send
+from .coordinator import EndpointCoordinator
+from .endpoints import CHARGE_MODE_SOURCES, CHARGE_SCHEDULE
+from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
+from .vehicle import RenaultConnectVehicle
+from .vehicle_specs import CHARGE_MODES, charge_mode_command, enum_state
+
+# Commands are sent one at a time.
+PARALLEL_UPDATES = 1
+
+CHARGE_MODE_OPTIONS = ["always", "scheduled"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargeModeDescription(RenaultConnectEntityDescription, SelectEntityDescription):
+    """The charge mode, read from one endpoint."""
+
+
+def _charge_mode_source(
+    vehicle: RenaultConnectVehicle,
+) -> tuple[EndpointCoordinator, Callable[[Any], str | None]] | None:
+    """Return where the car keeps its charge mode, if it can be changed there."""
+    if not vehicle.details.uses_electricity():
+        return None
+    for endpoint, read in CHARGE_MODE_SOURCES:
+        if (coordinator := vehicle.coordinators.get(endpoint)) is None:
+            continue
+        if endpoint == CHARGE_SCHEDULE or vehicle.details.supports_endpoint(
+            "actions/charge-set-mode"
+        ):
+            return coordinator, read
+        return None
+    return None
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
+    entry: RenaultConnectConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the charge mode of every vehicle that lets it be changed."""
+    async_add_entities(
+        ChargeModeSelect(*source)
+        for vehicle in entry.runtime_data.vehicles.values()
+        if (source := _charge_mode_source(vehicle))
+    )
+
+
+def _ev_settings_with_mode(document: dict[str, Any], option: str) -> Command[Any]:
+    """Send the KCM ev/settings document back, with the new charge mode."""
+    changed = {**document, "chargeModeRq": option.upper()}
+
+    async def send(api: RenaultVehicle) -> Any:
+        return await api.http_post(
+            await api.get_full_endpoint(CHARGE_SCHEDULE), changed
+        )
+
+    return send
+
+
+def _charge_mode_command(spelling: str) -> Command[Any]:
+    """Send a KCA charge-mode command."""
+    return lambda api: api.set_charge_mode(spelling)
+
+
+class ChargeModeSelect(RenaultConnectEntity, SelectEntity):
+    """Charge now, or follow the schedules."""
+
+    _attr_options = CHARGE_MODE_OPTIONS
+    entity_description: ChargeModeDescription
+
+    def __init__(
+        self, coordinator: EndpointCoordinator, read: Callable[[Any], str | None]
+    ) -> None:
+        """Read the mode from the endpoint the model keeps it in."""
+        super().__init__(
+            coordinator,
+            ChargeModeDescription(
+                key="charge_mode_select",
+                translation_key="charge_mode",
+                endpoint=coordinator.description.key,
+            ),
+        )
+        self._read = read
+
+    def _mode(self, data: Any) -> str | None:
+        """Return the charge mode an answer shows."""
+        return enum_state(CHARGE_MODES, self._read(data), "charge mode")
+
+    @property
+    def current_option(self) -> str | None:
+        """Return the charge mode (a delayed charge shows as no option)."""
+        mode = self._mode(self.data)
+        return mode if mode in CHARGE_MODE_OPTIONS else None
+
+    async def async_select_option(self, option: str) -> None:
+        """Send the charge mode the way the model expects it."""
+        if self.coordinator.description.key == CHARGE_SCHEDULE:
+            command = _ev_settings_with_mode(self.data, option)
+        else:
+            command = _charge_mode_command(
+                charge_mode_command(self.vehicle.details, option)
+            )
+        await async_send(self.vehicle.hub, self.vehicle, "charge_mode", command)
+        self.vehicle.async_watch(
+            self.coordinator.description.key, lambda data: self._mode(data) == option
+        )
