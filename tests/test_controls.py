@@ -20,15 +20,18 @@ from homeassistant.components.select import (
     DOMAIN as SELECT_DOMAIN,
     SERVICE_SELECT_OPTION,
 )
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
+    mock_restore_cache,
 )
 
+from custom_components.renault_connect import hub
 from fake_renault_cloud import FakeRenaultCloud, FakeVehicle, Fault
 from fake_renault_cloud.profiles import ChargePolicy
 
@@ -449,3 +452,101 @@ async def test_refresh_data_now_spares_the_quota(
 
     freezer.tick(timedelta(minutes=8))
     await _press(hass, "refresh_data_now")
+
+
+@pytest.mark.parametrize(
+    ("profile", "switch", "operation", "activation"),
+    [
+        (
+            "zoe_50",
+            "charge_schedule_1",
+            "actions/charge-set-schedule",
+            lambda body: body["data"]["attributes"]["schedules"][0]["activated"],
+        ),
+        (
+            "megane_e_tech",
+            "climate_schedule_2",
+            "actions/hvac-set-schedule",
+            lambda body: body["data"]["attributes"]["schedules"][1]["activated"],
+        ),
+        (
+            "renault_5",
+            "charge_program_1",
+            "kcm/ev/settings:set",
+            lambda body: body["programs"][0]["programActivationStatus"],
+        ),
+    ],
+)
+async def test_schedule_switches(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    profile: str,
+    switch: str,
+    operation: str,
+    activation: Any,
+) -> None:
+    """A schedule switch sends the whole set with one schedule changed."""
+    freezer.move_to(START)
+    entry = await setup_profile(hass, fake_cloud, profile, Platform.SWITCH)
+    entity_id = f"switch.aa_001_aa_{switch}"
+    wanted = "off" if _state(hass, entity_id) == "on" else "on"
+
+    await hass.services.async_call(
+        SWITCH_DOMAIN, f"turn_{wanted}", {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+    assert activation(_last_body(fake_cloud, operation)) is (wanted == "on")
+    await _wait(hass, freezer, 15)
+    await _wait(hass, freezer, 15)
+    assert _state(hass, entity_id) == wanted
+    assert entry.state.value == "loaded"
+
+
+async def test_watch_gives_up_when_the_car_never_confirms(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """An unplugged car never starts charging: the re-reads stop after the last step."""
+    freezer.move_to(START)
+    await _setup(hass, fake_cloud, "twingo_3")
+    polls = fake_cloud.requests.count(endpoint="battery-status")
+    await _press(hass, "start_charging")
+    for step in (15, 15, 30, 30, 60, 120, 300):
+        await _wait(hass, freezer, step)
+    assert fake_cloud.requests.count(endpoint="battery-status") == polls + 7
+    assert _state(hass, CHARGING) == "off"
+
+    await _wait(hass, freezer, 60)
+    assert fake_cloud.requests.count(endpoint="battery-status") == polls + 7
+
+
+async def test_unreachable_cloud_is_explained(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A command the cloud does not answer in time says it could not be reached."""
+    await _setup(hass, fake_cloud, "twingo_3")
+    monkeypatch.setattr(hub, "REQUEST_TIMEOUT", 0.2)
+    fake_cloud.faults.add(Fault("timeout", endpoint="actions/lights-start", delay=5))
+    with pytest.raises(HomeAssistantError) as refused:
+        await _press(hass, "flash_the_lights")
+    assert refused.value.translation_key == "action_cannot_connect"
+
+
+async def test_preconditioning_target_is_remembered(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud
+) -> None:
+    """The last target temperature survives a restart, and a new one restarts it."""
+    climate = "climate.aa_001_aa_preconditioning"
+    mock_restore_cache(hass, [State(climate, "off", {"temperature": 18.5})])
+    await _setup(hass, fake_cloud, "zoe_50")
+    assert hass.states.get(climate).attributes["temperature"] == 18.5
+
+    await hass.services.async_call(
+        CLIMATE_DOMAIN,
+        SERVICE_SET_TEMPERATURE,
+        {ATTR_ENTITY_ID: climate, "temperature": 22, "hvac_mode": "heat_cool"},
+        blocking=True,
+    )
+    body = _last_body(fake_cloud, "actions/hvac-start")
+    assert body["data"]["attributes"]["targetTemperature"] == 22

@@ -29,6 +29,7 @@ from .platforms import ALL_PROFILES, setup_profile
         Platform.NUMBER,
         Platform.SELECT,
         Platform.SENSOR,
+        Platform.SWITCH,
     ],
 )
 async def test_entities(
