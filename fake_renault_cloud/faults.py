@@ -32,6 +32,9 @@ class FaultKind(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     TFA_REQUIRED = "tfa_required"
     ACCOUNT_GONE = "account_gone"
+    PRIVACY_MODE = "privacy_mode"
+    LOW_BATTERY = "low_battery"
+    ACTION_IN_PROGRESS = "action_in_progress"
 
     @property
     def services(self) -> frozenset[str]:
@@ -51,6 +54,9 @@ _SERVICES = {
     FaultKind.FORBIDDEN: frozenset({KAMEREON}),
     FaultKind.NOT_FOUND: frozenset({KAMEREON}),
     FaultKind.ACCOUNT_GONE: frozenset({KAMEREON}),
+    FaultKind.PRIVACY_MODE: frozenset({KAMEREON}),
+    FaultKind.LOW_BATTERY: frozenset({KAMEREON}),
+    FaultKind.ACTION_IN_PROGRESS: frozenset({KAMEREON}),
     FaultKind.INVALID_CREDENTIALS: frozenset({GIGYA}),
     FaultKind.TFA_REQUIRED: frozenset({GIGYA}),
 }

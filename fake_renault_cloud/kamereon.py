@@ -48,6 +48,9 @@ _FAULT_ERRORS = {
     FaultKind.NOT_SUPPORTED: errors.NOT_SUPPORTED,
     FaultKind.FORBIDDEN: errors.FORBIDDEN,
     FaultKind.NOT_FOUND: errors.RESOURCE_NOT_FOUND,
+    FaultKind.PRIVACY_MODE: errors.PRIVACY_ON,
+    FaultKind.LOW_BATTERY: errors.LOW_BATTERY,
+    FaultKind.ACTION_IN_PROGRESS: errors.CHARGE_MODE_IN_PROGRESS,
 }
 
 
@@ -549,11 +552,11 @@ class KamereonService:
                 errors.invalid_body("chargeModeRq must be ALWAYS or SCHEDULED")
             )
         programs = document.get("programs", [])
-        if not isinstance(programs, list) or not all(
-            isinstance(program, dict) for program in programs
-        ):
+        if not isinstance(programs, list):
             raise Rejected(errors.invalid_body("programs must be a list of objects"))
         try:
+            for program in programs:
+                schedules.ev_program(program)
             schedules.parse_clock_time(document.get("chargeTimeStart", "00:00"))
         except schedules.ScheduleError as err:
             raise Rejected(errors.invalid_body(str(err))) from err

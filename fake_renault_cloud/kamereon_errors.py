@@ -79,6 +79,9 @@ QUOTA_LIMIT = KamereonError(
     "err.func.wired.overloaded", "You have reached your quota limit", 429
 )
 PRIVACY_ON = KamereonError("err.func.privacy.on", "Privacy mode currently ON", 409)
+LOW_BATTERY = KamereonError(
+    "err.func.wired.low.battery.level", "The battery level is too low", 400
+)
 BAD_REQUEST = KamereonError(
     "err.func.400", nested_message(400, "Bad Request", detail="Bad Request"), 400
 )

@@ -10,6 +10,11 @@ from typing import Any
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _UTC_TIME = re.compile(r"^T([01]\d|2[0-3]):([0-5]\d)Z$")
 _CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+PROGRAM_TYPES = frozenset({"CHARGE", "PRECONDITIONING", "CHARGE_AND_PRECONDITIONING"})
+PROGRAM_FLAGS = (
+    "programActivationStatus",
+    *(f"programActivation{day.capitalize()}" for day in DAYS),
+)
 
 
 class ScheduleError(ValueError):
@@ -92,6 +97,26 @@ def hvac_schedule(raw: object) -> dict[str, Any]:
         parse_utc_time(entry.get("readyAtTime"))
         schedule[day] = {"readyAtTime": entry["readyAtTime"]}
     return schedule
+
+
+def ev_program(raw: object) -> None:
+    """Check the fields one program of an ev/settings document has."""
+    if not isinstance(raw, dict):
+        msg = "a program must be an object"
+        raise ScheduleError(msg)
+    unknown = set(raw) - {*PROGRAM_FLAGS, "programType", "programDepartureTime"}
+    if unknown:
+        msg = f"unknown program fields: {', '.join(sorted(unknown))}"
+        raise ScheduleError(msg)
+    if "programType" in raw and raw["programType"] not in PROGRAM_TYPES:
+        msg = f"programType must be one of {', '.join(sorted(PROGRAM_TYPES))}"
+        raise ScheduleError(msg)
+    for flag in PROGRAM_FLAGS:
+        if flag in raw and not isinstance(raw[flag], bool):
+            msg = f"{flag} must be true or false"
+            raise ScheduleError(msg)
+    if "programDepartureTime" in raw:
+        parse_clock_time(raw["programDepartureTime"])
 
 
 def schedule_list(

@@ -27,7 +27,6 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     mock_restore_cache,
 )
 
@@ -35,6 +34,7 @@ from custom_components.renault_connect import hub
 from fake_renault_cloud import FakeRenaultCloud, FakeVehicle, Fault
 from fake_renault_cloud.profiles import ChargePolicy
 
+from .common import wait
 from .platforms import VIN, setup_profile
 
 CONTROLS = (
@@ -68,15 +68,6 @@ async def _press(hass: HomeAssistant, button: str) -> None:
     )
 
 
-async def _wait(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    """Let time pass, firing what was scheduled."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-
-
 def _state(hass: HomeAssistant, entity_id: str) -> str:
     """Return an entity's state."""
     state = hass.states.get(entity_id)
@@ -108,7 +99,7 @@ async def test_start_charging_shows_within_one_backoff_step(
     freezer.move_to(START)
     _, car = await _setup(hass, fake_cloud, "twingo_3")
     _plugged_waiting(car)
-    await _wait(hass, freezer, 1)
+    await wait(hass, freezer, 1)
     assert _state(hass, CHARGING) == "off"
     polls = fake_cloud.requests.count(endpoint="battery-status")
 
@@ -116,17 +107,17 @@ async def test_start_charging_shows_within_one_backoff_step(
     assert _last_body(fake_cloud, "actions/charge-start") == {
         "data": {"type": "ChargingStart", "attributes": {"action": "start"}}
     }
-    await _wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
     assert _state(hass, CHARGING) == "off"
     # The car acts after its delay (30 s); the second re-read, 30 s in, sees it.
-    await _wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
 
     assert car.action_delay == 30
     assert _state(hass, CHARGING) == "on"
     assert fake_cloud.requests.count(endpoint="battery-status") == polls + 2
 
     # Confirmed: no more re-reads until the regular poll.
-    await _wait(hass, freezer, 300)
+    await wait(hass, freezer, 300)
     assert fake_cloud.requests.count(endpoint="battery-status") == polls + 2
 
 
@@ -207,8 +198,8 @@ async def test_stop_charging_payloads(
 
     await _press(hass, "stop_charging")
     assert _last_body(fake_cloud, "actions/charge-stop") == body
-    await _wait(hass, freezer, 15)
-    await _wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
     assert _state(hass, CHARGING) == "off"
 
 
@@ -268,8 +259,8 @@ async def test_charge_mode_in_each_models_spelling(
         blocking=True,
     )
     assert _last_body(fake_cloud, "actions/charge-set-mode") == body
-    await _wait(hass, freezer, 15)
-    await _wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
     assert _state(hass, "select.aa_001_aa_charge_mode") == option
 
 
@@ -288,8 +279,8 @@ async def test_charge_mode_through_ev_settings(
     body = _last_body(fake_cloud, "kcm/ev/settings:set")
     assert body["chargeModeRq"] == "SCHEDULED"
     assert "programs" in body
-    await _wait(hass, freezer, 15)
-    await _wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
     assert _state(hass, "select.aa_001_aa_charge_mode") == "scheduled"
 
 
@@ -308,8 +299,8 @@ async def test_charge_limit_is_optimistic_then_confirmed(
     )
     assert _last_body(fake_cloud, "soc-levels") == {"socMin": 20, "socTarget": 90}
     assert _state(hass, target) == "90.0"
-    await _wait(hass, freezer, 15)
-    await _wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
     assert _state(hass, target) == "90"
 
     with pytest.raises(ServiceValidationError) as refused:
@@ -356,8 +347,8 @@ async def test_preconditioning(
             "attributes": {"action": "start", "targetTemperature": 19.5},
         }
     }
-    await _wait(hass, freezer, 15)
-    await _wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
     assert _state(hass, climate) == "heat_cool"
 
     await hass.services.async_call(
@@ -369,8 +360,8 @@ async def test_preconditioning(
     assert _last_body(fake_cloud, "actions/hvac-stop") == {
         "data": {"type": "HvacStart", "attributes": {"action": stop}}
     }
-    await _wait(hass, freezer, 15)
-    await _wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
     assert _state(hass, climate) == "off"
 
 
@@ -428,7 +419,7 @@ async def test_refresh_position(
         "data": {"type": "RefreshLocation"}
     }
     for _ in range(3):
-        await _wait(hass, freezer, 15)
+        await wait(hass, freezer, 15)
     assert hass.states.get(tracker).attributes["last_update"] != before
 
 
@@ -496,8 +487,8 @@ async def test_schedule_switches(
         SWITCH_DOMAIN, f"turn_{wanted}", {ATTR_ENTITY_ID: entity_id}, blocking=True
     )
     assert activation(_last_body(fake_cloud, operation)) is (wanted == "on")
-    await _wait(hass, freezer, 15)
-    await _wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
     assert _state(hass, entity_id) == wanted
     assert entry.state.value == "loaded"
 
@@ -511,11 +502,11 @@ async def test_watch_gives_up_when_the_car_never_confirms(
     polls = fake_cloud.requests.count(endpoint="battery-status")
     await _press(hass, "start_charging")
     for step in (15, 15, 30, 30, 60, 120, 300):
-        await _wait(hass, freezer, step)
+        await wait(hass, freezer, step)
     assert fake_cloud.requests.count(endpoint="battery-status") == polls + 7
     assert _state(hass, CHARGING) == "off"
 
-    await _wait(hass, freezer, 60)
+    await wait(hass, freezer, 60)
     assert fake_cloud.requests.count(endpoint="battery-status") == polls + 7
 
 

@@ -5,14 +5,23 @@ from __future__ import annotations
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
+from homeassistant.helpers.typing import ConfigType
 
 from .capabilities import CapabilityMemory
 from .cloud import create_session
 from .const import DOMAIN
 from .hub import RenaultHub, account_gone_issue_id
+from .planner import PlanStore
+from .services import async_setup_services
 
 type RenaultConnectConfigEntry = ConfigEntry[RenaultHub]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -25,6 +34,15 @@ PLATFORMS: list[Platform] = [
     Platform.SENSOR,
     Platform.SWITCH,
 ]
+
+
+async def async_setup(
+    hass: HomeAssistant,
+    config: ConfigType,  # noqa: ARG001 - part of Home Assistant's signature
+) -> bool:
+    """Register the integration's actions, whether or not an entry is loaded."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(
@@ -63,3 +81,4 @@ async def async_remove_entry(
     """Forget what a removed entry learned, and its repair issue."""
     ir.async_delete_issue(hass, DOMAIN, account_gone_issue_id(entry.entry_id))
     await CapabilityMemory(hass, entry.entry_id).async_remove()
+    await PlanStore(hass, entry.entry_id).async_remove()

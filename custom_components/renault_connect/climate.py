@@ -18,14 +18,12 @@ from homeassistant.helpers.restore_state import RestoreEntity
 
 from . import RenaultConnectConfigEntry
 from .actions import async_send
+from .const import MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
 from .endpoints import HVAC_STATUS
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
 
 # Commands are sent one at a time.
 PARALLEL_UPDATES = 1
-
-MIN_TEMPERATURE = 16.0
-MAX_TEMPERATURE = 26.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,8 +57,8 @@ class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity)
 
     entity_description: PreconditioningDescription
     _attr_temperature_unit = UnitOfTemperature.CELSIUS
-    _attr_min_temp = MIN_TEMPERATURE
-    _attr_max_temp = MAX_TEMPERATURE
+    _attr_min_temp = MIN_HVAC_TEMPERATURE
+    _attr_max_temp = MAX_HVAC_TEMPERATURE
     _attr_target_temperature_step = 0.5
     _attr_supported_features = (
         ClimateEntityFeature.TARGET_TEMPERATURE

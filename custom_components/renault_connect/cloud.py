@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util.hass_dict import HassKey
@@ -17,7 +18,15 @@ from renault_api.const import AVAILABLE_LOCALES, CONF_GIGYA_URL, CONF_KAMEREON_U
 from renault_api.exceptions import RenaultException
 from renault_api.renault_session import RenaultSession
 
-from .const import CLOUD_URL_ENV, CONF_DEVICE_IDS, CONF_LOCALE, CONF_LOGIN_TOKEN, LOGGER
+from . import redact
+from .const import (
+    CLOUD_URL_ENV,
+    CONF_DEVICE_IDS,
+    CONF_KAMEREON_ACCOUNT_ID,
+    CONF_LOCALE,
+    CONF_LOGIN_TOKEN,
+    LOGGER,
+)
 
 LOCALES: tuple[str, ...] = tuple(sorted(AVAILABLE_LOCALES))
 
@@ -90,7 +99,21 @@ def locale_details(hass: HomeAssistant, locale: str) -> dict[str, str]:
 
 
 def create_session(hass: HomeAssistant, data: Mapping[str, Any]) -> RenaultSession:
-    """Open a session for a config entry's data, restoring what it stored."""
+    """Open a session for a config entry's data, restoring what it stored.
+
+    Its secrets are taught to the log filter first, so that neither this
+    integration nor renault-api ever logs them.
+    """
+    redact.install()
+    redact.SECRETS.add(
+        [
+            data.get(CONF_USERNAME),
+            data.get(CONF_PASSWORD),
+            data.get(CONF_LOGIN_TOKEN),
+            data.get(CONF_KAMEREON_ACCOUNT_ID),
+            *(data.get(CONF_DEVICE_IDS) or {}).values(),
+        ]
+    )
     locale: str = data[CONF_LOCALE]
     session = RenaultSession(
         websession=async_get_clientsession(hass),

@@ -44,6 +44,7 @@ from renault_api.gigya.exceptions import (
 from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.renault_session import RenaultSession
 
+from . import redact
 from .accounts import PersonAccounts, async_read_accounts
 from .cloud import CLOUD_ERRORS, LOCALES, create_session, default_locale
 from .compat import vol
@@ -61,6 +62,8 @@ from .const import (
     DEFAULT_HVAC_TEMPERATURE,
     DOMAIN,
     LOGGER,
+    MAX_HVAC_TEMPERATURE,
+    MIN_HVAC_TEMPERATURE,
     REQUEST_TIMEOUT,
 )
 from .labels import vehicle_label
@@ -91,8 +94,8 @@ BATTERY_SELECTOR = NumberSelector(
 )
 TEMPERATURE_SELECTOR = NumberSelector(
     NumberSelectorConfig(
-        min=16,
-        max=26,
+        min=MIN_HVAC_TEMPERATURE,
+        max=MAX_HVAC_TEMPERATURE,
         step=0.5,
         mode=NumberSelectorMode.SLIDER,
         unit_of_measurement=UnitOfTemperature.CELSIUS,
@@ -335,6 +338,9 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         """Go on once logged in: update the entry, or choose what to add."""
         self._data[CONF_LOGIN_TOKEN] = self.session.login_token
         self._data[CONF_DEVICE_IDS] = self.session.device_ids
+        redact.SECRETS.add(
+            [self.session.login_token, *self.session.device_ids.values()]
+        )
         if self.source == SOURCE_REAUTH:
             return self.async_update_reload_and_abort(
                 self._get_reauth_entry(), data=self._data

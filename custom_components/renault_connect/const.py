@@ -21,6 +21,9 @@ CONF_VEHICLE_SETTINGS: Final = "vehicle_settings"
 CONF_BATTERY_CAPACITY: Final = "battery_capacity"
 CONF_HVAC_TEMPERATURE: Final = "hvac_temperature"
 DEFAULT_HVAC_TEMPERATURE: Final = 21.0
+# The preconditioning temperatures the cloud accepts.
+MIN_HVAC_TEMPERATURE: Final = 16.0
+MAX_HVAC_TEMPERATURE: Final = 26.0
 
 # Seconds allowed for one exchange with the Renault cloud (login, a data read).
 REQUEST_TIMEOUT: Final = 30

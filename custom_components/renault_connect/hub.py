@@ -23,6 +23,7 @@ from renault_api.renault_account import RenaultAccount
 from renault_api.renault_session import RenaultSession
 from renault_api.renault_vehicle import RenaultVehicle
 
+from . import redact
 from .capabilities import CapabilityMemory
 from .const import (
     CONF_AUTO_ADD,
@@ -35,6 +36,7 @@ from .const import (
     REQUEST_TIMEOUT,
 )
 from .coordinator import AccountGoneError, VehiclesCoordinator
+from .planner import PlanStore
 from .vehicle import RenaultConnectVehicle
 
 if TYPE_CHECKING:
@@ -68,6 +70,7 @@ class RenaultHub:
         self.vehicles: dict[str, RenaultConnectVehicle] = {}
         self.vehicles_coordinator = VehiclesCoordinator(hass, entry, self)
         self.memory = CapabilityMemory(hass, entry.entry_id)
+        self.plans = PlanStore(hass, entry.entry_id)
         self._login_lock = asyncio.Lock()
         self._login_refused: ConfigEntryAuthFailed | None = None
         self._requests = asyncio.Semaphore(MAX_PARALLEL_REQUESTS)
@@ -91,6 +94,7 @@ class RenaultHub:
             ) from err
         self._async_follow_account()
         await self.memory.async_load()
+        await self.plans.async_load()
         chosen = [
             (vin, details)
             for vin, details in coordinator.data.items()
@@ -106,10 +110,18 @@ class RenaultHub:
             vehicle = RenaultConnectVehicle(self, api, details, number)
             self.vehicles[vin] = vehicle
             self.entry.async_on_unload(vehicle.async_cancel_watches)
+            self.entry.async_on_unload(vehicle.planner.async_cancel_timers)
+        redact.SECRETS.add(
+            value
+            for details in coordinator.data.values()
+            for value in (details.vin, details.registrationNumber, details.radioCode)
+        )
         self._async_register_devices()
         await asyncio.gather(
             *(vehicle.async_setup(self.memory) for vehicle in self.vehicles.values())
         )
+        for vehicle in self.vehicles.values():
+            await vehicle.planner.async_restore()
         self.entry.async_on_unload(
             coordinator.async_add_listener(self._async_on_vehicles)
         )
@@ -223,6 +235,7 @@ class RenaultHub:
                     translation_domain=DOMAIN, translation_key="invalid_auth"
                 )
                 raise self._login_refused from err
+            redact.SECRETS.add([self.session.login_token])
             LOGGER.info("Logged in to the Renault cloud again")
             self.hass.config_entries.async_update_entry(
                 self.entry,

@@ -28,14 +28,15 @@ from renault_api.kamereon.models import (
     HvacDaySchedule,
     HvacSchedule,
 )
+from renault_api.renault_vehicle import RenaultVehicle
 
+from .actions import Command
 from .compat import vol
 from .const import DOMAIN
 from .endpoints import CHARGE_SCHEDULE, CHARGING_SETTINGS, HVAC_SETTINGS
 from .vehicle_specs import CHARGE_MODES
 
 if TYPE_CHECKING:
-    from .actions import Command
     from .vehicle import RenaultConnectVehicle
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -57,22 +58,24 @@ type Changes = dict[int, Schedule]
 """The cloud fields to change, by schedule id."""
 
 
-def invalid(key: str, **placeholders: object) -> ServiceValidationError:
+def invalid(*, translation_key: str, **placeholders: object) -> ServiceValidationError:
     """Return the translated error of an action the car would not take."""
     return ServiceValidationError(
         translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={name: str(value) for name, value in placeholders.items()},
+        translation_key=translation_key,
+        translation_placeholders={
+            name: str(value) for name, value in placeholders.items()
+        },
     )
 
 
 def parse_time(value: str, step: int) -> time:
     """Read a local ``HH:MM`` time (seconds, if any, must be 0) on a step of minutes."""
     if (match := _LOCAL_TIME.match(value.strip())) is None:
-        raise invalid("schedule_time_invalid", time=value)
+        raise invalid(translation_key="schedule_time_invalid", time=value)
     parsed = time(int(match[1]), int(match[2]))
     if parsed.minute % step:
-        raise invalid("schedule_time_step", time=value, step=step)
+        raise invalid(translation_key="schedule_time_step", time=value, step=step)
     return parsed
 
 
@@ -80,7 +83,7 @@ def parse_day(value: str) -> str:
     """Check a weekday name."""
     day = value.strip().lower()
     if day not in DAYS:
-        raise invalid("schedule_day_invalid", day=value)
+        raise invalid(translation_key="schedule_day_invalid", day=value)
     return day
 
 
@@ -88,7 +91,7 @@ def parse_duration(value: float) -> int:
     """Check a charge duration in minutes."""
     if not MIN_DURATION <= value <= MAX_DURATION or value % DURATION_STEP:
         raise invalid(
-            "schedule_duration_invalid",
+            translation_key="schedule_duration_invalid",
             duration=f"{value:g}",
             min=MIN_DURATION,
             max=MAX_DURATION,
@@ -127,15 +130,17 @@ def to_local_slot(
 def _checked(raw: list[dict[str, Any]], schema: vol.Schema) -> list[dict[str, Any]]:
     """Check the shape of the schedules to set, their number and their ids."""
     if len(raw) > MAX_SCHEDULES:
-        raise invalid("schedule_too_many", count=len(raw), max=MAX_SCHEDULES)
+        raise invalid(
+            translation_key="schedule_too_many", count=len(raw), max=MAX_SCHEDULES
+        )
     try:
         items: list[dict[str, Any]] = [schema(item) for item in raw]
     except vol.Invalid as err:
-        raise invalid("schedule_invalid", error=str(err)) from err
+        raise invalid(translation_key="schedule_invalid", error=str(err)) from err
     seen: set[int] = set()
     for item in items:
         if item["id"] in seen:
-            raise invalid("schedule_duplicate_id", id=item["id"])
+            raise invalid(translation_key="schedule_duplicate_id", id=item["id"])
         seen.add(item["id"])
     return items
 
@@ -157,7 +162,9 @@ def merge(
         if number not in merged:
             allowed = number == len(merged) + 1 if appended else number >= 1
             if not allowed or number > MAX_SCHEDULES:
-                raise invalid("schedule_unknown_id", id=number, max=MAX_SCHEDULES)
+                raise invalid(
+                    translation_key="schedule_unknown_id", id=number, max=MAX_SCHEDULES
+                )
             merged[number] = blank(number)
         merged[number].update(changes[number])
     return [merged[number] for number in sorted(merged)]
@@ -286,7 +293,7 @@ class KcaSchedules(ScheduleStore):
         local = parse_time(entry[self.time_field], KCA_TIME_STEP)
         day, cloud_time = to_cloud_slot(parse_day(entry["day"]), local, zone, now)
         if fields[day] is not None:
-            raise invalid("schedule_day_twice", id=number, day=day)
+            raise invalid(translation_key="schedule_day_twice", id=number, day=day)
         cloud_entry: dict[str, Any] = {self.cloud_time: cloud_time}
         if self.with_duration:
             cloud_entry["duration"] = parse_duration(entry["duration"])
@@ -350,10 +357,15 @@ class KcmPrograms(ScheduleStore):
     )
 
     def can_set(self, vehicle: RenaultConnectVehicle) -> bool:  # noqa: ARG002
-        """Tell whether the car's model accepts new programs (it always does)."""
+        """Tell whether the car accepts new programs: a car that has them does."""
         return True
 
-    def describe(self, data: Any, zone: tzinfo, now: datetime) -> dict[str, Any]:  # noqa: ARG002 - the car's own local times
+    def describe(
+        self,
+        data: Any,
+        zone: tzinfo,  # noqa: ARG002 - programs are in the car's own local time
+        now: datetime,  # noqa: ARG002
+    ) -> dict[str, Any]:
         """Describe the charge mode and the programs."""
         return {
             "mode": CHARGE_MODES.get(data.get("chargeModeRq") or ""),
@@ -363,7 +375,9 @@ class KcmPrograms(ScheduleStore):
                     "activated": bool(program.get("programActivationStatus")),
                     "type": str(program.get("programType", "")).lower(),
                     "departure_time": program.get("programDepartureTime"),
-                    "days": [day for day, key in PROGRAM_DAYS.items() if program.get(key)],
+                    "days": [
+                        day for day, key in PROGRAM_DAYS.items() if program.get(key)
+                    ],
                 }
                 for number, program in enumerate(data.get("programs") or [], start=1)
             ],
@@ -372,7 +386,7 @@ class KcmPrograms(ScheduleStore):
     def changes(
         self,
         raw: list[dict[str, Any]],
-        zone: tzinfo,  # noqa: ARG002 - the car's own local times
+        zone: tzinfo,  # noqa: ARG002 - programs are in the car's own local time
         now: datetime,  # noqa: ARG002
     ) -> Changes:
         """Check the programs; spell them the cloud's way."""
@@ -383,7 +397,9 @@ class KcmPrograms(ScheduleStore):
                 fields["programActivationStatus"] = item["activated"]
             if "type" in item:
                 if item["type"] not in PROGRAM_TYPES:
-                    raise invalid("schedule_type_invalid", type=item["type"])
+                    raise invalid(
+                        translation_key="schedule_type_invalid", type=item["type"]
+                    )
                 fields["programType"] = item["type"].upper()
             if "departure_time" in item:
                 departure = parse_time(item["departure_time"], KCM_TIME_STEP)
@@ -400,13 +416,15 @@ class KcmPrograms(ScheduleStore):
         merged = merge(programs, changes, _blank_program, appended=True)
         for number, program in enumerate(merged, start=1):
             if program["programDepartureTime"] is None:
-                raise invalid("schedule_departure_time_required", id=number)
+                raise invalid(
+                    translation_key="schedule_departure_time_required", id=number
+                )
         return {**data, "programs": merged}
 
     def command(self, payload: dict[str, Any]) -> Command[Any]:
         """POST the document, as the app does."""
 
-        async def post(api: Any) -> Any:
+        async def post(api: RenaultVehicle) -> Any:
             return await api.http_post(
                 await api.get_full_endpoint(CHARGE_SCHEDULE), payload
             )

@@ -50,6 +50,7 @@ from .endpoints import (
 from .entity import (
     RenaultConnectEntity,
     RenaultConnectEntityDescription,
+    VehicleEntity,
     vehicle_entities,
 )
 from .vehicle import RenaultConnectVehicle
@@ -511,17 +512,55 @@ def _exists(
     return data is None or description.value_fn(vehicle, data) is not None
 
 
+@dataclass(frozen=True, kw_only=True)
+class ChargePlanSensorDescription(SensorEntityDescription):
+    """A sensor of the vehicle's charge plan."""
+
+    value_fn: Callable[[RenaultConnectVehicle], SensorValue]
+
+
+PLAN_SENSORS: tuple[ChargePlanSensorDescription, ...] = (
+    ChargePlanSensorDescription(
+        key="planned_charge_start",
+        translation_key="planned_charge_start",
+        value_fn=lambda vehicle: plan.start if (plan := vehicle.planner.plan) else None,
+        device_class=SensorDeviceClass.TIMESTAMP,
+    ),
+    ChargePlanSensorDescription(
+        key="planned_charge_stop",
+        translation_key="planned_charge_stop",
+        value_fn=lambda vehicle: plan.stop if (plan := vehicle.planner.plan) else None,
+        device_class=SensorDeviceClass.TIMESTAMP,
+    ),
+    ChargePlanSensorDescription(
+        key="planned_charge_level",
+        translation_key="planned_charge_level",
+        value_fn=lambda vehicle: vehicle.planner.estimated_final_level(
+            vehicle.battery_capacity
+        ),
+        native_unit_of_measurement=PERCENTAGE,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
     entry: RenaultConnectConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the sensors of every vehicle."""
-    async_add_entities(
+    """Add the sensors of every vehicle, and of its charge plan."""
+    entities: list[SensorEntity] = [
         entity
         for entity in vehicle_entities(entry, SENSORS, RenaultSensor)
         if _exists(entity.vehicle, entity.entity_description)
+    ]
+    entities.extend(
+        ChargePlanSensor(vehicle, description)
+        for vehicle in entry.runtime_data.vehicles.values()
+        if vehicle.planner.can_plan
+        for description in PLAN_SENSORS
     )
+    async_add_entities(entities)
 
 
 class RenaultSensor(RenaultConnectEntity, SensorEntity):
@@ -540,3 +579,21 @@ class RenaultSensor(RenaultConnectEntity, SensorEntity):
         if self.entity_description.attributes_fn is None:
             return None
         return self.entity_description.attributes_fn(self.data)
+
+
+class ChargePlanSensor(VehicleEntity, SensorEntity):
+    """When the planned charge starts and stops, and the level it should reach."""
+
+    entity_description: ChargePlanSensorDescription
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the plan."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.vehicle.planner.async_add_listener(self.async_write_ha_state)
+        )
+
+    @property
+    def native_value(self) -> SensorValue:
+        """Return the plan's value."""
+        return self.entity_description.value_fn(self.vehicle)

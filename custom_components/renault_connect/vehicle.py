@@ -14,6 +14,7 @@ from renault_api.renault_vehicle import RenaultVehicle
 
 from .actions import ConfirmationWatch
 from .const import (
+    CONF_BATTERY_CAPACITY,
     CONF_HVAC_TEMPERATURE,
     CONF_VEHICLE_SETTINGS,
     DEFAULT_HVAC_TEMPERATURE,
@@ -22,6 +23,8 @@ from .const import (
 from .coordinator import EndpointCoordinator
 from .endpoints import ENDPOINTS
 from .labels import display_label
+from .planner import ChargePlanner
+from .vehicle_specs import default_battery_capacity
 
 if TYPE_CHECKING:
     from .capabilities import CapabilityMemory
@@ -47,6 +50,7 @@ class RenaultConnectVehicle:
         self.log_name = f"Vehicle {number} ({self.model or details.get_model_code()})"
         self.coordinators: dict[str, EndpointCoordinator] = {}
         self._watches: dict[str, ConfirmationWatch] = {}
+        self.planner = ChargePlanner(self, hub.plans)
 
     @property
     def vin(self) -> str:
@@ -65,13 +69,28 @@ class RenaultConnectVehicle:
         )
 
     @property
+    def _settings(self) -> dict[str, Any]:
+        """Return the vehicle's options."""
+        settings: dict[str, Any] = self.hub.entry.options.get(
+            CONF_VEHICLE_SETTINGS, {}
+        ).get(self.vin, {})
+        return settings
+
+    @property
     def hvac_temperature(self) -> float:
         """Return the preconditioning temperature chosen in the options."""
-        settings = self.hub.entry.options.get(CONF_VEHICLE_SETTINGS, {})
-        temperature: float = settings.get(self.vin, {}).get(
+        temperature: float = self._settings.get(
             CONF_HVAC_TEMPERATURE, DEFAULT_HVAC_TEMPERATURE
         )
         return temperature
+
+    @property
+    def battery_capacity(self) -> float | None:
+        """Return the usable battery capacity (kWh) from the options or the model."""
+        capacity: float | None = self._settings.get(
+            CONF_BATTERY_CAPACITY, default_battery_capacity(self.details)
+        )
+        return capacity
 
     async def async_setup(self, memory: CapabilityMemory) -> None:
         """Create and first read the coordinators of the endpoints the car offers.

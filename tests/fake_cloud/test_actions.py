@@ -433,6 +433,11 @@ async def test_bad_bodies(
         '{"chargeModeRq": "SOMETIMES"}',
         '{"programs": {"programType": "CHARGE"}}',
         '{"chargeTimeStart": "25:00"}',
+        '{"programs": ["CHARGE"]}',
+        '{"programs": [{"programType": "charge"}]}',
+        '{"programs": [{"programActivationStatus": "true"}]}',
+        '{"programs": [{"programDepartureTime": "7:30"}]}',
+        '{"programs": [{"programActivationMonday": true, "programColour": "red"}]}',
     ],
 )
 async def test_bad_ev_settings(

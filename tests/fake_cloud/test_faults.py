@@ -16,9 +16,12 @@ from renault_api.gigya.exceptions import (
 )
 from renault_api.kamereon.exceptions import (
     AccessDeniedException,
+    ChargeModeInProgressException,
     ForbiddenException,
+    InsufficientBatteryLevelException,
     KamereonResponseException,
     NotSupportedException,
+    PrivacyModeOnException,
     QuotaLimitException,
     ResourceNotFoundException,
     UnauthorizedException,
@@ -46,6 +49,13 @@ from .common import EMAIL, LOCALE, PASSWORD, CarFactory, ClientFactory
         ("not_found", ResourceNotFoundException, "err.func.wired.notFound"),
         ("jwt_rejected", UnauthorizedException, "err.func.wired.unauthorized"),
         ("account_gone", ForbiddenException, "err.func.wired.forbidden"),
+        ("privacy_mode", PrivacyModeOnException, "err.func.privacy.on"),
+        (
+            "low_battery",
+            InsufficientBatteryLevelException,
+            "err.func.wired.low.battery.level",
+        ),
+        ("action_in_progress", ChargeModeInProgressException, "409001"),
     ],
 )
 async def test_kamereon_error_faults(

@@ -1,0 +1,256 @@
+"""Charge plans: charge once, from a start time to a stop time or a battery level."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .actions import async_send
+from .const import DOMAIN, LOGGER
+from .endpoints import BATTERY
+from .schedules import invalid
+from .vehicle_specs import CHARGE_STATES, CHARGING_STATES, charging_power_kw
+
+if TYPE_CHECKING:
+    from .vehicle import RenaultConnectVehicle
+
+STORAGE_VERSION = 1
+# Charging power assumed for an estimate when the car has not charged yet (kW).
+TYPICAL_CHARGING_KW = 7.4
+
+type StoredPlans = dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargePlan:
+    """One charge: when it starts, and when or at which level it stops."""
+
+    start: datetime
+    stop: datetime | None = None
+    target_level: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the plan as stored."""
+        return {
+            "start": self.start.isoformat(),
+            "stop": self.stop.isoformat() if self.stop else None,
+            "target_level": self.target_level,
+        }
+
+    @classmethod
+    def from_dict(cls, stored: dict[str, Any]) -> ChargePlan:
+        """Read a stored plan."""
+        stop = stored.get("stop")
+        return cls(
+            start=datetime.fromisoformat(stored["start"]),
+            stop=datetime.fromisoformat(stop) if stop else None,
+            target_level=stored.get("target_level"),
+        )
+
+
+class PlanStore:
+    """The charge plans of an entry's vehicles, kept across restarts."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Prepare the store of one entry."""
+        self._store: Store[StoredPlans] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.charge_plans"
+        )
+        self.plans: StoredPlans = {}
+
+    async def async_load(self) -> None:
+        """Read the plans."""
+        self.plans = await self._store.async_load() or {}
+
+    async def async_save(self, vin: str, plan: ChargePlan | None) -> None:
+        """Record (or forget) a vehicle's plan at once."""
+        if plan is None:
+            self.plans.pop(vin, None)
+        else:
+            self.plans[vin] = plan.as_dict()
+        await self._store.async_save(self.plans)
+
+    async def async_remove(self) -> None:
+        """Forget every plan (the entry is removed)."""
+        await self._store.async_remove()
+
+
+class ChargePlanner:
+    """Carries out a vehicle's charge plan: start, then stop at a time or level."""
+
+    def __init__(self, vehicle: RenaultConnectVehicle, store: PlanStore) -> None:
+        """Plan for one vehicle."""
+        self.vehicle = vehicle
+        self.store = store
+        self.plan: ChargePlan | None = None
+        self._timers: list[CALLBACK_TYPE] = []
+        self._listeners: list[Callable[[], None]] = []
+
+    @property
+    def can_plan(self) -> bool:
+        """Tell whether the car can start a charge remotely."""
+        details = self.vehicle.details
+        return details.uses_electricity() and details.supports_endpoint(
+            "actions/charge-start"
+        )
+
+    @callback
+    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call the listener whenever the plan changes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    async def async_restore(self) -> None:
+        """Take back a plan saved before a restart, if it still has a future."""
+        if (stored := self.store.plans.get(self.vehicle.vin)) is None:
+            return
+        plan = ChargePlan.from_dict(stored)
+        if plan.stop is not None and plan.stop <= dt_util.utcnow():
+            await self.store.async_save(self.vehicle.vin, None)
+            return
+        self._arm(plan)
+
+    async def async_set(
+        self,
+        start: datetime,
+        stop: datetime | None = None,
+        target_level: int | None = None,
+    ) -> None:
+        """Check and replace the vehicle's plan."""
+        now = dt_util.utcnow()
+        if not self.can_plan:
+            raise invalid(translation_key="plan_not_supported")
+        if (stop is None) == (target_level is None):
+            raise invalid(translation_key="plan_needs_stop_or_level")
+        if stop is not None and stop <= max(start, now):
+            raise invalid(translation_key="plan_stop_before_start")
+        if not self.vehicle.details.supports_endpoint("actions/charge-stop"):
+            raise invalid(translation_key="plan_needs_charge_stop")
+        if target_level is not None and (
+            (level := self._battery_level()) is not None and target_level <= level
+        ):
+            raise invalid(translation_key="plan_level_reached", level=str(level))
+        plan = ChargePlan(start=max(start, now), stop=stop, target_level=target_level)
+        self.async_cancel_timers()
+        await self.store.async_save(self.vehicle.vin, plan)
+        self._arm(plan)
+
+    async def async_cancel(self) -> None:
+        """Drop the plan (a charge already started keeps going)."""
+        self.async_cancel_timers()
+        self.plan = None
+        await self.store.async_save(self.vehicle.vin, None)
+        self._notify()
+
+    @callback
+    def async_cancel_timers(self) -> None:
+        """Stop waiting for the plan's moments (unload, or a new plan)."""
+        while self._timers:
+            self._timers.pop()()
+
+    def estimated_final_level(self, capacity_kwh: float | None) -> float | None:
+        """Estimate the battery level when the plan ends."""
+        plan = self.plan
+        if plan is None:
+            return None
+        if plan.target_level is not None:
+            return float(plan.target_level)
+        level = self._battery_level()
+        if level is None or capacity_kwh is None or plan.stop is None:
+            return None
+        hours = (plan.stop - plan.start).total_seconds() / 3600
+        gained = self._charging_kw() * hours / capacity_kwh * 100
+        return round(min(100.0, level + gained), 1)
+
+    def _battery_level(self) -> float | None:
+        """Return the last battery level the car reported."""
+        coordinator = self.vehicle.coordinators.get(BATTERY)
+        data = coordinator.data if coordinator else None
+        level: float | None = getattr(data, "batteryLevel", None)
+        return level
+
+    def _charging_kw(self) -> float:
+        """Return the charging power to expect, from the car's last charge."""
+        coordinator = self.vehicle.coordinators.get(BATTERY)
+        data = coordinator.data if coordinator else None
+        power = charging_power_kw(
+            self.vehicle.details, getattr(data, "chargingInstantaneousPower", None)
+        )
+        return power or TYPICAL_CHARGING_KW
+
+    @callback
+    def _arm(self, plan: ChargePlan) -> None:
+        """Wait for the plan's start, and its stop time or level."""
+        self.plan = plan
+        hass = self.vehicle.hass
+        self._timers.append(
+            async_track_point_in_utc_time(hass, self._async_start, plan.start)
+        )
+        if plan.stop is not None:
+            self._timers.append(
+                async_track_point_in_utc_time(hass, self._async_stop, plan.stop)
+            )
+        if plan.target_level is not None and (
+            battery := self.vehicle.coordinators.get(BATTERY)
+        ):
+            self._timers.append(battery.async_add_listener(self._check_level))
+        self._notify()
+
+    async def _async_start(self, _now: datetime) -> None:
+        """Start the planned charge."""
+        LOGGER.info("%s: starting the planned charge", self.vehicle.log_name)
+        await self._async_command("start_charge", "set_charge_start", charging=True)
+
+    async def _async_stop(self, _now: datetime | None = None) -> None:
+        """Stop the planned charge, and forget the plan."""
+        LOGGER.info("%s: stopping the planned charge", self.vehicle.log_name)
+        await self._async_command("stop_charge", "set_charge_stop", charging=False)
+        await self.async_cancel()
+
+    @callback
+    def _check_level(self) -> None:
+        """Stop once the battery reached the planned level."""
+        level = self._battery_level()
+        plan = self.plan
+        if plan is None or plan.target_level is None or level is None:
+            return
+        data = self.vehicle.coordinators[BATTERY].data
+        charging = CHARGE_STATES.get(data.chargingStatus) in CHARGING_STATES
+        if charging and level >= plan.target_level:
+            self.async_cancel_timers()
+            self.vehicle.hub.entry.async_create_background_task(
+                self.vehicle.hass, self._async_stop(), "renault_connect planned stop"
+            )
+
+    async def _async_command(self, action: str, method: str, *, charging: bool) -> None:
+        """Send a charge command; a refusal is logged (nobody waits on a timer)."""
+        try:
+            await async_send(
+                self.vehicle.hub,
+                self.vehicle,
+                action,
+                lambda api: getattr(api, method)(),
+            )
+        except Exception as err:  # noqa: BLE001 - a timer has nobody to raise to
+            LOGGER.warning("%s: %s failed: %s", self.vehicle.log_name, action, err)
+        else:
+            self.vehicle.async_watch(
+                BATTERY,
+                lambda data: (
+                    (CHARGE_STATES.get(data.chargingStatus) in CHARGING_STATES)
+                    is charging
+                ),
+            )
+
+    @callback
+    def _notify(self) -> None:
+        """Tell the listeners the plan changed."""
+        for listener in list(self._listeners):
+            listener()

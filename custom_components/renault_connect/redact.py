@@ -1,0 +1,97 @@
+"""Keep secrets out of the logs, renault-api's debug logging included.
+
+renault-api logs whole Kamereon URLs and response bodies at debug level: VINs,
+plates, positions. A filter on each of its loggers, and on ours, replaces the
+known secrets of every entry, and anything shaped like a JWT, an e-mail address
+a GPS coordinate or an identifier, before a record reaches any handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+import logging
+import pkgutil
+import re
+
+import renault_api
+
+REDACTED = "**REDACTED**"
+
+_PATTERNS = (
+    # JSON Web Tokens: three base64url parts.
+    re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+"),
+    # E-mail addresses.
+    re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
+)
+# Personal fields of JSON bodies (or Python reprs), and identifiers in URLs.
+_FIELDS = re.compile(
+    r"""(['"]?(?:gpsLatitude|gpsLongitude|accountId|personId|vin|registrationNumber"""
+    r"""|radioCode|firstName|lastName)['"]?\s*[:=]\s*)("[^"]*"|'[^']*'|-?\d+(?:\.\d+)?)"""
+)
+_URL_IDS = re.compile(r"(/(?:accounts|persons|cars|vehicles)/)[^/?\s\"']+")
+# Secrets shorter than this are not worth a search (and would redact too much).
+_MIN_SECRET_LENGTH = 4
+
+
+class SecretFilter(logging.Filter):
+    """Rewrites log records so that no known secret appears in them."""
+
+    def __init__(self) -> None:
+        """Start with no known secret."""
+        super().__init__()
+        self._secrets: set[str] = set()
+        self._search: re.Pattern[str] | None = None
+
+    def add(self, secrets: Iterable[str | None]) -> None:
+        """Learn secrets (passwords, tokens, VINs, plates...)."""
+        fresh = {
+            secret for secret in secrets if secret and len(secret) >= _MIN_SECRET_LENGTH
+        } - self._secrets
+        if fresh:
+            self._secrets |= fresh
+            ordered = sorted(self._secrets, key=len, reverse=True)
+            self._search = re.compile("|".join(re.escape(item) for item in ordered))
+
+    def redact(self, text: str) -> str:
+        """Return the text with every secret replaced."""
+        if self._search is not None:
+            text = self._search.sub(REDACTED, text)
+        for pattern in _PATTERNS:
+            text = pattern.sub(REDACTED, text)
+        text = _FIELDS.sub(rf"\g<1>{REDACTED}", text)
+        return _URL_IDS.sub(rf"\g<1>{REDACTED}", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record's message and traceback text; never drop it."""
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg = redacted
+            record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = self.redact(
+                logging.Formatter().formatException(record.exc_info)
+            )
+            record.exc_info = None
+        return True
+
+
+SECRETS = SecretFilter()
+
+
+def _logger_names() -> list[str]:
+    """Return the names of renault-api's loggers and of this integration's."""
+    names = ["renault_api", __package__ or "custom_components.renault_connect"]
+    names += [
+        module.name
+        for module in pkgutil.walk_packages(renault_api.__path__, prefix="renault_api.")
+    ]
+    return names
+
+
+def install() -> None:
+    """Put the filter on every logger that could see a secret (once)."""
+    for name in _logger_names():
+        logger = logging.getLogger(name)
+        if SECRETS not in logger.filters:
+            logger.addFilter(SECRETS)

@@ -1,0 +1,126 @@
+"""Tests that no secret reaches the logs, at any level, renault-api's included."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+import pytest
+
+from custom_components.renault_connect.config_flow import CONF_CODE
+from custom_components.renault_connect.const import (
+    CONF_DEVICE_IDS,
+    CONF_LOCALE,
+    CONF_LOGIN_TOKEN,
+    DOMAIN,
+)
+from custom_components.renault_connect.redact import SECRETS
+from fake_renault_cloud import FakeRenaultCloud, FakeUser
+
+from .const import EMAIL, LOCALE, PASSWORD
+
+JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
+
+
+async def test_full_session_logs_no_secret(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    cloud_user: FakeUser,
+    cloud_account: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Login with a code, setup, every read and a command log no secret."""
+    caplog.set_level(logging.DEBUG)
+    cloud_user.tfa_required = True
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_LOCALE: LOCALE, CONF_USERNAME: EMAIL, CONF_PASSWORD: PASSWORD},
+    )
+    code = fake_cloud.last_tfa_code(EMAIL)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CODE: code}
+    )
+    defaults = {str(key): key.default() for key in result["data_schema"].schema}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], defaults)
+    entry = result["result"]
+    await hass.async_block_till_done()
+    hub = entry.runtime_data
+    for vehicle in hub.vehicles.values():
+        for coordinator in vehicle.coordinators.values():
+            await coordinator.async_refresh()
+    await hass.services.async_call(
+        BUTTON_DOMAIN,
+        SERVICE_PRESS,
+        {
+            ATTR_ENTITY_ID: next(
+                state.entity_id
+                for state in hass.states.async_all(BUTTON_DOMAIN)
+                if state.entity_id.endswith("start_preconditioning")
+            )
+        },
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+    logs = caplog.text
+    assert "Received Kamereon response" in logs  # renault-api's debug logging ran
+    secrets = [
+        EMAIL,
+        PASSWORD,
+        code,
+        entry.data[CONF_LOGIN_TOKEN],
+        *entry.data[CONF_DEVICE_IDS].values(),
+        cloud_account,
+    ]
+    for car in fake_cloud.accounts[cloud_account].vehicles:
+        secrets += [
+            car.vin,
+            car.registration,
+            f"{car.state.latitude}",
+            f"{car.state.longitude}",
+        ]
+    for secret in secrets:
+        assert secret
+        assert secret not in logs, secret
+    assert not JWT.search(logs)
+
+
+def test_filter_redacts_messages_and_tracebacks() -> None:
+    """Known secrets, JWTs, e-mails and positions are replaced in a record."""
+    SECRETS.add(["VF1SECRETVIN00001", "", None, "abc"])
+    record = logging.LogRecord(
+        "renault_api",
+        logging.DEBUG,
+        __file__,
+        1,
+        "%s at %s",
+        ("VF1SECRETVIN00001", '{"gpsLatitude": 48.85, "gpsLongitude":-2.5}'),
+        None,
+    )
+    message = "mail me@example.com with eyJa.eyJb.sig"
+    try:
+        raise ValueError(message)  # noqa: TRY301
+    except ValueError:
+        record.exc_info = sys.exc_info()
+
+    assert SECRETS.filter(record)
+    message = record.getMessage()
+    assert "VF1SECRETVIN00001" not in message
+    assert "48.85" not in message
+    assert "-2.5" not in message
+    # Too short to be searched for: it would redact ordinary words.
+    assert SECRETS.redact("abc") == "abc"
+    assert SECRETS.redact("GET /accounts/a1b2c3/vehicles") == (
+        "GET /accounts/**REDACTED**/vehicles"
+    )
+    assert record.exc_text is not None
+    assert "me@example.com" not in record.exc_text
+    assert "eyJa.eyJb.sig" not in record.exc_text
