@@ -10,7 +10,10 @@ from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.kamereon.schemas import KamereonVehicleDetailsResponseSchema
 
 from custom_components.renault_connect.labels import display_label, vehicle_label
-from custom_components.renault_connect.vehicle_specs import default_battery_capacity
+from custom_components.renault_connect.vehicle_specs import (
+    default_battery_capacity,
+    session_minutes,
+)
 from fake_renault_cloud import FakeRenaultCloud, Fault
 
 
@@ -80,3 +83,40 @@ async def test_dead_token_logs_in_once_for_many_requests(
     await asyncio.gather(*(hub.async_call(hub.account.get_vehicles) for _ in range(3)))
 
     assert fake_cloud.requests.count(endpoint="accounts.login") == 1
+
+
+@pytest.mark.parametrize(
+    ("model", "session", "minutes"),
+    [
+        # renault-api's Megane E-Tech capture: 11:12 to 12:49, reported as 97.
+        (
+            "XCB1VE",
+            {
+                "chargeStartDate": "2024-01-01T11:12:00Z",
+                "chargeEndDate": "2024-01-01T12:49:00Z",
+                "chargeDuration": 97,
+            },
+            97.0,
+        ),
+        # A Zoe phase 2 session of 8 hours, reported in seconds.
+        (
+            "X102VE",
+            {
+                "chargeStartDate": "2020-11-11T00:30:00Z",
+                "chargeEndDate": "2020-11-11T08:30:00Z",
+                "chargeDuration": 28800,
+            },
+            480.0,
+        ),
+        # Without dates, the model's known unit decides.
+        ("X101VE", {"chargeDuration": 479}, 479.0),
+        ("X102VE", {"chargeDuration": 600}, 10.0),
+        ("X102VE", {}, None),
+    ],
+)
+def test_charge_session_minutes(
+    model: str, session: dict[str, object], minutes: float | None
+) -> None:
+    """Session durations come out in minutes whatever unit the car used."""
+    details = _details(model=model, engineEnergyType="ELEC")
+    assert session_minutes(details, session) == minutes

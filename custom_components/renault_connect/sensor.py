@@ -59,9 +59,9 @@ from .vehicle_specs import (
     CHARGE_STATES,
     CHARGING_STATES,
     PLUG_STATES,
-    charge_duration_minutes,
     charging_power_kw,
     enum_state,
+    session_minutes,
 )
 
 # Values only; every request goes through the account's scheduler.
@@ -145,7 +145,7 @@ def _last_charge_duration(vehicle: RenaultConnectVehicle, data: Any) -> SensorVa
     session = _last_charge(data)
     if session is None:
         return None
-    return charge_duration_minutes(vehicle.details, session.get("chargeDuration"))
+    return session_minutes(vehicle.details, session)
 
 
 def _last_charge_attributes(data: Any) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from .compat import vol
 from .const import DOMAIN, MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
 from .endpoints import HVAC_STATUS
 from .schedules import ScheduleStore, charge_schedules, hvac_schedules, invalid
-from .vehicle_specs import charge_duration_minutes, charging_power_kw
+from .vehicle_specs import charging_power_kw, session_minutes
 
 if TYPE_CHECKING:
     from .hub import RenaultHub
@@ -243,9 +243,7 @@ def _charge_session(
     return {
         "start": _local_time(charge.get("chargeStartDate")),
         "end": _local_time(charge.get("chargeEndDate")),
-        "duration_minutes": charge_duration_minutes(
-            details, charge.get("chargeDuration")
-        ),
+        "duration_minutes": session_minutes(details, charge),
         "start_battery_level": charge.get("chargeStartBatteryLevel"),
         "end_battery_level": charge.get("chargeEndBatteryLevel"),
         "energy_kwh": _rounded(charge.get("chargeEnergyRecovered")),

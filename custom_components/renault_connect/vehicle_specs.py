@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.util import dt as dt_util
 from renault_api.kamereon.models import KamereonVehicleDetails
 
 from .const import LOGGER
@@ -101,15 +105,26 @@ def charging_power_kw(
     return value
 
 
-def charge_duration_minutes(
-    details: KamereonVehicleDetails, value: float | None
+def session_minutes(
+    details: KamereonVehicleDetails, session: Mapping[str, Any]
 ) -> float | None:
-    """Return a charge session's duration in minutes, whatever the model reports."""
+    """Return a charge session's duration in minutes, whatever unit the car used.
+
+    The Zoe phase 1 is known to report minutes; other cars report seconds, but
+    not all (the Megane E-Tech's captured sessions are in minutes). When the
+    session's start and end are known, the unit closest to their span wins.
+    """
+    value: float | None = session.get("chargeDuration")
     if value is None:
         return None
-    if details.reports_charge_session_durations_in_minutes():
-        return value
-    return round(value / 60, 1)
+    start = dt_util.parse_datetime(session.get("chargeStartDate") or "")
+    end = dt_util.parse_datetime(session.get("chargeEndDate") or "")
+    if start is not None and end is not None:
+        span = (end - start).total_seconds()
+        in_minutes = abs(value * 60 - span) < abs(value - span)
+    else:
+        in_minutes = details.reports_charge_session_durations_in_minutes()
+    return float(value) if in_minutes else round(value / 60, 1)
 
 
 # Each model spells the charge modes its own way; these are the ones seen.
