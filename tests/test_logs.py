@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+from pathlib import Path
+import pkgutil
 import re
 import sys
 
@@ -11,6 +14,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 import pytest
+import renault_api
 
 from custom_components.renault_connect.config_flow import CONF_CODE
 from custom_components.renault_connect.const import (
@@ -19,7 +23,7 @@ from custom_components.renault_connect.const import (
     CONF_LOGIN_TOKEN,
     DOMAIN,
 )
-from custom_components.renault_connect.redact import SECRETS
+from custom_components.renault_connect.redact import RENAULT_API_LOGGERS, SECRETS
 from fake_renault_cloud import FakeRenaultCloud, FakeUser
 
 from .const import EMAIL, LOCALE, PASSWORD
@@ -124,3 +128,15 @@ def test_filter_redacts_messages_and_tracebacks() -> None:
     assert record.exc_text is not None
     assert "me@example.com" not in record.exc_text
     assert "eyJa.eyJb.sig" not in record.exc_text
+
+
+def test_filter_covers_every_renault_api_logger() -> None:
+    """Every renault-api module that logs is filtered (the list follows the library)."""
+    logging_modules = {
+        module.name
+        for module in pkgutil.walk_packages(renault_api.__path__, prefix="renault_api.")
+        if "cli" not in module.name
+        and "getLogger(__name__)"
+        in Path(importlib.util.find_spec(module.name).origin or "").read_text()
+    }
+    assert logging_modules <= set(RENAULT_API_LOGGERS)

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import logging
-import pkgutil
 import re
-
-import renault_api
 
 REDACTED = "**REDACTED**"
 
@@ -79,19 +76,24 @@ class SecretFilter(logging.Filter):
 SECRETS = SecretFilter()
 
 
-def _logger_names() -> list[str]:
-    """Return the names of renault-api's loggers and of this integration's."""
-    names = ["renault_api", __package__ or "custom_components.renault_connect"]
-    names += [
-        module.name
-        for module in pkgutil.walk_packages(renault_api.__path__, prefix="renault_api.")
-    ]
-    return names
+# The loggers renault-api logs through (one per module that logs); a test
+# checks that the list still covers the installed library.
+RENAULT_API_LOGGERS = (
+    "renault_api",
+    "renault_api.gigya",
+    "renault_api.helpers",
+    "renault_api.kamereon",
+    "renault_api.kamereon.models",
+    "renault_api.renault_account",
+    "renault_api.renault_client",
+    "renault_api.renault_session",
+    "renault_api.renault_vehicle",
+)
 
 
 def install() -> None:
     """Put the filter on every logger that could see a secret (once)."""
-    for name in _logger_names():
+    for name in (*RENAULT_API_LOGGERS, __package__ or __name__):
         logger = logging.getLogger(name)
         if SECRETS not in logger.filters:
             logger.addFilter(SECRETS)
