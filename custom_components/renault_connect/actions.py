@@ -24,6 +24,7 @@ from renault_api.renault_vehicle import RenaultVehicle
 
 from .cloud import CLOUD_ERRORS
 from .const import DOMAIN
+from .endpoints import CHARGE_SCHEDULE
 
 if TYPE_CHECKING:
     from .coordinator import EndpointCoordinator
@@ -54,6 +55,17 @@ REFUSALS: tuple[tuple[type[Exception] | tuple[type[Exception], ...], str], ...] 
     (PrivacyModeOnException, "privacy_mode_on"),
     (InvalidInputException, "action_invalid"),
 )
+
+
+def send_ev_settings(document: dict[str, Any]) -> Command[Any]:
+    """POST a whole KCM ev/settings document back, as the MyRenault app does."""
+
+    async def post(api: RenaultVehicle) -> Any:
+        return await api.http_post(
+            await api.get_full_endpoint(CHARGE_SCHEDULE), document
+        )
+
+    return post
 
 
 def action_error(err: Exception, action: str) -> HomeAssistantError:

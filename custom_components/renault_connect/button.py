@@ -22,18 +22,13 @@ from .const import DOMAIN
 from .endpoints import BATTERY, HVAC_STATUS, LOCATION
 from .entity import VehicleEntity
 from .vehicle import RenaultConnectVehicle
-from .vehicle_specs import CHARGE_STATES, CHARGING_STATES
+from .vehicle_specs import is_charging
 
 # Commands are sent one at a time.
 PARALLEL_UPDATES = 1
 
 # "Refresh data now" reads every endpoint of the car: not more often than this.
 REFRESH_SPACING = timedelta(minutes=10)
-
-
-def _charging(data: Any) -> bool:
-    """Tell whether the battery status shows a charge in progress."""
-    return CHARGE_STATES.get(data.chargingStatus) in CHARGING_STATES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,7 +74,7 @@ BUTTONS: tuple[RenaultButtonEntityDescription, ...] = (
         command=_fixed(RenaultVehicle.set_charge_start),
         requires_electricity=True,
         confirm_endpoint=BATTERY,
-        confirmed=_charging,
+        confirmed=is_charging,
     ),
     RenaultButtonEntityDescription(
         key="stop_charge",
@@ -89,7 +84,7 @@ BUTTONS: tuple[RenaultButtonEntityDescription, ...] = (
         command=_fixed(RenaultVehicle.set_charge_stop),
         requires_electricity=True,
         confirm_endpoint=BATTERY,
-        confirmed=lambda data: not _charging(data),
+        confirmed=lambda data: not is_charging(data),
     ),
     RenaultButtonEntityDescription(
         key="start_air_conditioner",

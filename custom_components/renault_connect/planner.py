@@ -16,7 +16,7 @@ from .actions import async_send
 from .const import DOMAIN, LOGGER
 from .endpoints import BATTERY
 from .schedules import invalid
-from .vehicle_specs import CHARGE_STATES, CHARGING_STATES, charging_power_kw
+from .vehicle_specs import charging_power_kw, is_charging
 
 if TYPE_CHECKING:
     from .vehicle import RenaultConnectVehicle
@@ -222,8 +222,7 @@ class ChargePlanner:
         if plan is None or plan.target_level is None or level is None:
             return
         data = self.vehicle.coordinators[BATTERY].data
-        charging = CHARGE_STATES.get(data.chargingStatus) in CHARGING_STATES
-        if charging and level >= plan.target_level:
+        if is_charging(data) and level >= plan.target_level:
             self.async_cancel_timers()
             self.vehicle.hub.entry.async_create_background_task(
                 self.vehicle.hass, self._async_stop(), "renault_connect planned stop"
@@ -243,10 +242,7 @@ class ChargePlanner:
         else:
             self.vehicle.async_watch(
                 BATTERY,
-                lambda data: (
-                    (CHARGE_STATES.get(data.chargingStatus) in CHARGING_STATES)
-                    is charging
-                ),
+                lambda data: is_charging(data) is charging,
             )
 
     @callback

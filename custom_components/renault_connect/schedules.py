@@ -28,9 +28,8 @@ from renault_api.kamereon.models import (
     HvacDaySchedule,
     HvacSchedule,
 )
-from renault_api.renault_vehicle import RenaultVehicle
 
-from .actions import Command
+from .actions import Command, async_send, send_ev_settings
 from .compat import vol
 from .const import DOMAIN
 from .endpoints import CHARGE_SCHEDULE, CHARGING_SETTINGS, HVAC_SETTINGS
@@ -423,13 +422,7 @@ class KcmPrograms(ScheduleStore):
 
     def command(self, payload: dict[str, Any]) -> Command[Any]:
         """POST the document, as the app does."""
-
-        async def post(api: RenaultVehicle) -> Any:
-            return await api.http_post(
-                await api.get_full_endpoint(CHARGE_SCHEDULE), payload
-            )
-
-        return post
+        return send_ev_settings(payload)
 
     def confirmed(self, data: Any, payload: dict[str, Any]) -> bool:
         """Tell whether the document shows the programs sent."""
@@ -479,3 +472,23 @@ def hvac_schedules(vehicle: RenaultConnectVehicle) -> ScheduleStore | None:
     if KCA_HVAC_SCHEDULES.endpoint in vehicle.coordinators:
         return KCA_HVAC_SCHEDULES
     return None
+
+
+async def async_apply(
+    store: ScheduleStore,
+    vehicle: RenaultConnectVehicle,
+    action: str,
+    changes: Changes,
+) -> None:
+    """Read the car's schedules afresh, send the whole set changed, and watch.
+
+    The fresh read keeps a change made in the app since the last poll.
+    """
+    coordinator = vehicle.coordinators[store.endpoint]
+    current = await async_send(
+        vehicle.hub, vehicle, action, coordinator.description.fetch
+    )
+    coordinator.async_set_updated_data(current)
+    payload = store.payload(current, changes)
+    await async_send(vehicle.hub, vehicle, action, store.command(payload))
+    vehicle.async_watch(store.endpoint, lambda data: store.confirmed(data, payload))

@@ -9,10 +9,9 @@ from typing import Any
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from renault_api.renault_vehicle import RenaultVehicle
 
 from . import RenaultConnectConfigEntry
-from .actions import Command, async_send
+from .actions import Command, async_send, send_ev_settings
 from .coordinator import EndpointCoordinator
 from .endpoints import CHARGE_MODE_SOURCES, CHARGE_SCHEDULE
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
@@ -60,18 +59,6 @@ async def async_setup_entry(
     )
 
 
-def _ev_settings_with_mode(document: dict[str, Any], option: str) -> Command[Any]:
-    """Send the KCM ev/settings document back, with the new charge mode."""
-    changed = {**document, "chargeModeRq": option.upper()}
-
-    async def send(api: RenaultVehicle) -> Any:
-        return await api.http_post(
-            await api.get_full_endpoint(CHARGE_SCHEDULE), changed
-        )
-
-    return send
-
-
 def _charge_mode_command(spelling: str) -> Command[Any]:
     """Send a KCA charge-mode command."""
     return lambda api: api.set_charge_mode(spelling)
@@ -110,7 +97,7 @@ class ChargeModeSelect(RenaultConnectEntity, SelectEntity):
     async def async_select_option(self, option: str) -> None:
         """Send the charge mode the way the model expects it."""
         if self.coordinator.description.key == CHARGE_SCHEDULE:
-            command = _ev_settings_with_mode(self.data, option)
+            command = send_ev_settings({**self.data, "chargeModeRq": option.upper()})
         else:
             command = _charge_mode_command(
                 charge_mode_command(self.vehicle.details, option)

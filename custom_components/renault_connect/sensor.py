@@ -57,10 +57,10 @@ from .vehicle import RenaultConnectVehicle
 from .vehicle_specs import (
     CHARGE_MODES,
     CHARGE_STATES,
-    CHARGING_STATES,
     PLUG_STATES,
     charging_power_kw,
     enum_state,
+    is_charging,
     session_minutes,
 )
 
@@ -109,8 +109,7 @@ def _time_of(name: str) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
 
 def _charge_end(_: RenaultConnectVehicle, data: Any) -> datetime | None:
     """Estimate when the running charge ends."""
-    state = CHARGE_STATES.get(data.chargingStatus)
-    if state not in CHARGING_STATES or data.chargingRemainingTime is None:
+    if not is_charging(data) or data.chargingRemainingTime is None:
         return None
     start = _timestamp(data.chargingRemainingTimeLastUpdateDateTime or data.timestamp)
     if start is None:

@@ -26,7 +26,13 @@ from .actions import Command, async_send
 from .compat import vol
 from .const import DOMAIN, MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
 from .endpoints import HVAC_STATUS
-from .schedules import ScheduleStore, charge_schedules, hvac_schedules, invalid
+from .schedules import (
+    ScheduleStore,
+    async_apply,
+    charge_schedules,
+    hvac_schedules,
+    invalid,
+)
 from .vehicle_specs import charging_power_kw, session_minutes
 
 if TYPE_CHECKING:
@@ -209,12 +215,7 @@ async def _async_set_schedules(
     changes = store.changes(
         call.data[ATTR_SCHEDULES], dt_util.get_default_time_zone(), dt_util.utcnow()
     )
-    coordinator = vehicle.coordinators[store.endpoint]
-    current = await _async_send(call, vehicle, coordinator.description.fetch)
-    coordinator.async_set_updated_data(current)
-    payload = store.payload(current, changes)
-    await _async_send(call, vehicle, store.command(payload))
-    vehicle.async_watch(store.endpoint, lambda data: store.confirmed(data, payload))
+    await async_apply(store, vehicle, call.service, changes)
 
 
 def _local_time(value: str | None) -> str | None:

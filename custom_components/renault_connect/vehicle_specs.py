@@ -68,6 +68,13 @@ PLUGGED_CHARGE_STATES = frozenset(
         "v2g_charging_normal",
     }
 )
+
+
+def is_charging(battery: Any) -> bool:
+    """Tell whether a battery-status answer shows a charge in progress."""
+    return CHARGE_STATES.get(battery.chargingStatus) in CHARGING_STATES
+
+
 PLUG_STATES: dict[int, str] = {
     0: "unplugged",
     1: "plugged",
