@@ -135,7 +135,7 @@ async def add_logged_in_entry(
 async def wait(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
 ) -> None:
-    """Let time pass, firing what was scheduled."""
+    """Let time pass, firing what was scheduled, and wait for the reads it started."""
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -23,11 +23,14 @@ from custom_components.renault_connect.const import (
     CONF_AUTO_ADD,
     CONF_BATTERY_CAPACITY,
     CONF_DEVICE_IDS,
+    CONF_HOURLY_BUDGET,
     CONF_HVAC_TEMPERATURE,
     CONF_KAMEREON_ACCOUNT_ID,
     CONF_KNOWN_VEHICLES,
     CONF_LOCALE,
     CONF_LOGIN_TOKEN,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
     CONF_VEHICLE_SETTINGS,
     CONF_VEHICLES,
     DOMAIN,
@@ -518,9 +521,27 @@ async def test_options_choose_vehicles_and_settings(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_BATTERY_CAPACITY: 40.0, CONF_HVAC_TEMPERATURE: 19.5}
     )
+    # Then the account's polling: the budget and the quiet hours.
+    assert result["step_id"] == "polling"
+    assert _defaults(result) == {
+        CONF_HOURLY_BUDGET: 15,
+        CONF_QUIET_START: "23:00:00",
+        CONF_QUIET_END: "06:00:00",
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_HOURLY_BUDGET: 30.0,
+            CONF_QUIET_START: "22:30:00",
+            CONF_QUIET_END: "07:00:00",
+        },
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
 
+    assert entry.options[CONF_HOURLY_BUDGET] == 30
+    assert entry.runtime_data.scheduler.budget == 30
+    assert entry.options[CONF_QUIET_START] == "22:30:00"
     assert entry.options[CONF_VEHICLES] == [cloud_vins[1]]
     assert entry.options[CONF_AUTO_ADD] is False
     assert entry.options[CONF_VEHICLE_SETTINGS] == {

@@ -102,3 +102,24 @@ async def test_device_diagnostics(
     dump = json.dumps(diagnostics)
     for secret in _secrets(fake_cloud, init_integration):
         assert secret not in dump
+
+
+async def test_account_device_diagnostics(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    device_registry: dr.DeviceRegistry,
+    init_integration: MockConfigEntry,
+) -> None:
+    """The account's device shows the polling: budget, counts, quota, watchdog."""
+    account_id = init_integration.runtime_data.account.account_id
+    device = vehicle_device(device_registry, init_integration, account_id)
+    assert device is not None
+    diagnostics = await get_diagnostics_for_device(
+        hass, hass_client, init_integration, device
+    )
+
+    assert diagnostics["hourly_budget"] == 15
+    assert diagnostics["requests_last_hour"] >= diagnostics["timed_reads_last_hour"]
+    assert diagnostics["quota_state"] == "ok"
+    assert diagnostics["stalled"] is False
+    assert account_id not in json.dumps(diagnostics)

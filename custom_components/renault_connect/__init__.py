@@ -15,6 +15,7 @@ from homeassistant.helpers.typing import ConfigType
 from .capabilities import CapabilityMemory
 from .cloud import create_session
 from .const import DOMAIN
+from .contracts import async_delete_entry_issues
 from .hub import RenaultHub, account_gone_issue_id
 from .planner import PlanStore
 from .services import async_setup_services
@@ -68,17 +69,23 @@ async def async_remove_config_entry_device(
     entry: RenaultConnectConfigEntry,
     device: dr.DeviceEntry,
 ) -> bool:
-    """Let the user delete the device of a vehicle that left the account."""
-    on_account = entry.runtime_data.vehicles_coordinator.data
+    """Let the user delete the device of a vehicle that left the account.
+
+    The account's own device stays while the entry does.
+    """
+    hub = entry.runtime_data
+    kept = {*hub.vehicles_coordinator.data, hub.account.account_id}
     return not any(
-        domain == DOMAIN and vin in on_account for domain, vin in device.identifiers
+        domain == DOMAIN and identifier in kept
+        for domain, identifier in device.identifiers
     )
 
 
 async def async_remove_entry(
     hass: HomeAssistant, entry: RenaultConnectConfigEntry
 ) -> None:
-    """Forget what a removed entry learned, and its repair issue."""
+    """Forget what a removed entry learned, and its repair issues."""
     ir.async_delete_issue(hass, DOMAIN, account_gone_issue_id(entry.entry_id))
+    async_delete_entry_issues(hass, entry.entry_id)
     await CapabilityMemory(hass, entry.entry_id).async_remove()
     await PlanStore(hass, entry.entry_id).async_remove()

@@ -17,6 +17,7 @@ from . import RenaultConnectConfigEntry
 from .compat import BinarySensorDeviceClass
 from .endpoints import BATTERY, HVAC_STATUS, LOCK_STATUS
 from .entity import (
+    AccountEntity,
     RenaultConnectEntity,
     RenaultConnectEntityDescription,
     vehicle_entities,
@@ -121,8 +122,34 @@ async def async_setup_entry(
     entry: RenaultConnectConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the binary sensors of every vehicle."""
-    async_add_entities(vehicle_entities(entry, BINARY_SENSORS, RenaultBinarySensor))
+    """Add the binary sensors of every vehicle, and the account's watchdog."""
+    async_add_entities(
+        [
+            *vehicle_entities(entry, BINARY_SENSORS, RenaultBinarySensor),
+            DataStalledBinarySensor(entry.runtime_data, DATA_STALLED),
+        ]
+    )
+
+
+DATA_STALLED = BinarySensorEntityDescription(
+    key="data_stalled",
+    translation_key="data_stalled",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+)
+
+
+class DataStalledBinarySensor(AccountEntity, BinarySensorEntity):
+    """On when no fresh data has come from the cloud for an unusual time."""
+
+    @property
+    def is_on(self) -> bool:
+        """Return the watchdog's verdict."""
+        return self.hub.watchdog.stalled
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return when the last answered read came back."""
+        return {"last_fresh_data": self.hub.watchdog.last_fresh_data.isoformat()}
 
 
 class RenaultBinarySensor(RenaultConnectEntity, BinarySensorEntity):

@@ -35,6 +35,7 @@ from homeassistant.helpers.selector import (
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
+    TimeSelector,
 )
 from renault_api.gigya.exceptions import (
     InvalidCredentialsException,
@@ -52,17 +53,25 @@ from .const import (
     CONF_AUTO_ADD,
     CONF_BATTERY_CAPACITY,
     CONF_DEVICE_IDS,
+    CONF_HOURLY_BUDGET,
     CONF_HVAC_TEMPERATURE,
     CONF_KAMEREON_ACCOUNT_ID,
     CONF_KNOWN_VEHICLES,
     CONF_LOCALE,
     CONF_LOGIN_TOKEN,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
     CONF_VEHICLE_SETTINGS,
     CONF_VEHICLES,
+    DEFAULT_HOURLY_BUDGET,
     DEFAULT_HVAC_TEMPERATURE,
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
     DOMAIN,
     LOGGER,
+    MAX_HOURLY_BUDGET,
     MAX_HVAC_TEMPERATURE,
+    MIN_HOURLY_BUDGET,
     MIN_HVAC_TEMPERATURE,
     REQUEST_TIMEOUT,
 )
@@ -90,6 +99,14 @@ BATTERY_SELECTOR = NumberSelector(
         step=0.1,
         mode=NumberSelectorMode.BOX,
         unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    )
+)
+BUDGET_SELECTOR = NumberSelector(
+    NumberSelectorConfig(
+        min=MIN_HOURLY_BUDGET,
+        max=MAX_HOURLY_BUDGET,
+        step=1,
+        mode=NumberSelectorMode.SLIDER,
     )
 )
 TEMPERATURE_SELECTOR = NumberSelector(
@@ -456,6 +473,44 @@ class RenaultConnectOptionsFlow(OptionsFlow):
             errors=errors,
         )
 
+    async def async_step_polling(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Set the account's hourly request budget and quiet hours, then reload."""
+        if user_input is not None:
+            self._options.update(
+                {
+                    CONF_HOURLY_BUDGET: int(user_input[CONF_HOURLY_BUDGET]),
+                    CONF_QUIET_START: user_input[CONF_QUIET_START],
+                    CONF_QUIET_END: user_input[CONF_QUIET_END],
+                }
+            )
+            self.hass.config_entries.async_update_entry(
+                self.config_entry, options=self._options
+            )
+            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
+            return self.async_create_entry(data=self._options)
+        options = self._options
+        return self.async_show_form(
+            step_id="polling",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(
+                        CONF_HOURLY_BUDGET,
+                        default=options.get(CONF_HOURLY_BUDGET, DEFAULT_HOURLY_BUDGET),
+                    ): BUDGET_SELECTOR,
+                    vol.Required(
+                        CONF_QUIET_START,
+                        default=options.get(CONF_QUIET_START, DEFAULT_QUIET_START),
+                    ): TimeSelector(),
+                    vol.Required(
+                        CONF_QUIET_END,
+                        default=options.get(CONF_QUIET_END, DEFAULT_QUIET_END),
+                    ): TimeSelector(),
+                }
+            ),
+        )
+
     async def async_step_vehicle(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -466,11 +521,7 @@ class RenaultConnectOptionsFlow(OptionsFlow):
         if user_input is not None:
             settings[self._pending.pop(0)] = dict(user_input)
         if not self._pending:
-            self.hass.config_entries.async_update_entry(
-                self.config_entry, options=self._options
-            )
-            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
-            return self.async_create_entry(data=self._options)
+            return await self.async_step_polling()
         vin = self._pending[0]
         details = self._vehicles[vin]
         current = settings.get(vin, {})

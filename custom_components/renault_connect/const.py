@@ -25,6 +25,17 @@ DEFAULT_HVAC_TEMPERATURE: Final = 21.0
 MIN_HVAC_TEMPERATURE: Final = 16.0
 MAX_HVAC_TEMPERATURE: Final = 26.0
 
+# Polling: the account's hourly request budget, and the quiet hours (local
+# time) when a car that is not charging is read only once an hour.
+CONF_HOURLY_BUDGET: Final = "hourly_budget"
+DEFAULT_HOURLY_BUDGET: Final = 15
+MIN_HOURLY_BUDGET: Final = 4
+MAX_HOURLY_BUDGET: Final = 60
+CONF_QUIET_START: Final = "quiet_start"
+CONF_QUIET_END: Final = "quiet_end"
+DEFAULT_QUIET_START: Final = "23:00:00"
+DEFAULT_QUIET_END: Final = "06:00:00"
+
 # Seconds allowed for one exchange with the Renault cloud (login, a data read).
 REQUEST_TIMEOUT: Final = 30
 

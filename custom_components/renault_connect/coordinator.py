@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 from renault_api.exceptions import EndpointNotAvailableError
 from renault_api.kamereon.exceptions import (
     AccessDeniedException,
@@ -20,6 +21,7 @@ from renault_api.kamereon.models import KamereonVehicleDetails
 
 from .cloud import CLOUD_ERRORS
 from .const import DOMAIN, LOGGER
+from .scheduler import Priority
 
 if TYPE_CHECKING:
     from . import RenaultConnectConfigEntry
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 
 # The vehicles of an account change rarely: four reads a day find new ones.
 VEHICLES_INTERVAL = timedelta(hours=6)
+# The shortest wait before a timed read.
+MIN_WAIT = timedelta(seconds=1)
 
 
 # What a car answers for an endpoint it does not offer.
@@ -44,7 +48,7 @@ UNSUPPORTED_ERRORS = (
 
 def cloud_failure(err: Exception) -> UpdateFailed:
     """Describe a failed read for the log and the entities."""
-    if isinstance(err, QuotaLimitException):
+    if isinstance(err, QuotaLimitException | ReadDeferred):
         return UpdateFailed(translation_domain=DOMAIN, translation_key="quota_reached")
     if isinstance(err, TimeoutError | aiohttp.ClientError):
         return UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect")
@@ -96,8 +100,12 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails
         return vehicles
 
 
+class ReadDeferred(Exception):  # noqa: N818 - a decision, not an error
+    """The scheduler holds a timed read back (budget spent, or quota reached)."""
+
+
 class EndpointCoordinator(DataUpdateCoordinator[Any]):
-    """Reads one data endpoint of one vehicle."""
+    """Reads one data endpoint of one vehicle, when its polling plan says."""
 
     config_entry: RenaultConnectConfigEntry
 
@@ -115,20 +123,60 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
             LOGGER,
             config_entry=hub.entry,
             name=f"{vehicle.log_name} {description.key}",
-            update_interval=description.interval,
+            update_interval=None,
         )
         self.hub = hub
         self.vehicle = vehicle
         self.description = description
         self.memory = memory
         self.retired = False
+        self.read_at: datetime | None = None
+        self.next_read_at: datetime | None = None
+        self._on_demand = False
+        self._priority = Priority.ROUTINE
+
+    async def async_refresh(self) -> None:
+        """Read now, outside the plan: setup, a command's check, a user's request."""
+        self._on_demand = True
+        try:
+            await super().async_refresh()
+        finally:
+            self._on_demand = False
+
+    @callback
+    def async_read_soon(self, delay: timedelta) -> None:
+        """Plan a timed read in about `delay` (the car has just uploaded)."""
+        self._priority = Priority.ROUTINE
+        self._async_book(delay)
+        if self._listeners:
+            self._schedule_refresh()
 
     async def _async_update_data(self) -> Any:
-        """Read the endpoint; retire it if the car never offered it."""
+        """Read the endpoint, then plan the next read."""
+        try:
+            data = await self._async_read()
+            self.read_at = dt_util.utcnow()
+            self.vehicle.async_on_read(self, data)
+        finally:
+            self._async_plan_next()
+        return data
+
+    async def _async_read(self) -> Any:
+        """Read the endpoint; keep the last values while the quota holds reads back.
+
+        An endpoint the car never offered is retired.
+        """
+        priority = Priority.ON_DEMAND if self._on_demand else self._priority
         try:
             return await self.hub.async_call(
-                lambda: self.description.fetch(self.vehicle.api)
+                lambda: self.description.fetch(self.vehicle.api),
+                priority=priority,
+                owner=self,
             )
+        except (ReadDeferred, QuotaLimitException) as err:
+            if self.data is None:
+                raise cloud_failure(err) from err
+            return self.data
         except UNSUPPORTED_ERRORS as err:
             if self.data is None:
                 await self._async_retire()
@@ -141,6 +189,25 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         except CLOUD_ERRORS as err:
             raise cloud_failure(err) from err
 
+    @callback
+    def _async_plan_next(self) -> None:
+        """Set the next timed read from the vehicle's polling plan."""
+        interval, self._priority = self.vehicle.polling.next_read(self)
+        if self.retired or interval is None:
+            self.hub.scheduler.async_cancel(self)
+            self.update_interval = None
+            self.next_read_at = None
+            return
+        self._async_book(interval)
+
+    @callback
+    def _async_book(self, delay: timedelta) -> None:
+        """Book a moment with the scheduler and wait until then."""
+        now = dt_util.utcnow()
+        moment = self.hub.scheduler.async_reserve(self, now + delay, self._priority)
+        self.update_interval = max(moment - now, MIN_WAIT)
+        self.next_read_at = now + self.update_interval
+
     async def _async_retire(self) -> None:
         """Stop reading an endpoint the car does not offer, and remember it."""
         LOGGER.info(
@@ -149,5 +216,4 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
             self.description.key,
         )
         self.retired = True
-        self.update_interval = None
         await self.memory.async_retire(self.vehicle.vin, self.description.key)

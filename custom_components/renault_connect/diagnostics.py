@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
@@ -19,6 +20,7 @@ from .const import (
     CONF_VEHICLES,
     DOMAIN,
 )
+from .hub import RenaultHub
 from .vehicle import RenaultConnectVehicle
 
 TO_REDACT = {
@@ -58,13 +60,35 @@ def _vehicle_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
     return {
         "model_code": vehicle.details.get_model_code(),
         "details": async_redact_data(vehicle.details.raw_data, TO_REDACT),
+        "heartbeat": vehicle.polling.heartbeat_key,
         "endpoints": {
             key: {
                 "last_update_success": coordinator.last_update_success,
+                "read_at": _iso(coordinator.read_at),
+                "next_read_at": _iso(coordinator.next_read_at),
                 "data": async_redact_data(_answer(coordinator.data), TO_REDACT),
             }
             for key, coordinator in vehicle.coordinators.items()
         },
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """Return a moment as ISO 8601 text."""
+    return moment.isoformat() if moment else None
+
+
+def _polling_diagnostics(hub: RenaultHub) -> dict[str, Any]:
+    """Return the account's request counts, quota state and watchdog."""
+    scheduler = hub.scheduler
+    return {
+        "hourly_budget": scheduler.budget,
+        "requests_last_hour": scheduler.requests_last_hour,
+        "timed_reads_last_hour": scheduler.timed_reads_last_hour,
+        "quota_state": scheduler.state.value,
+        "throttled_until": _iso(scheduler.throttled_until),
+        "last_fresh_data": _iso(hub.watchdog.last_fresh_data),
+        "stalled": hub.watchdog.stalled,
     }
 
 
@@ -77,6 +101,7 @@ async def async_get_config_entry_diagnostics(
     return {
         # The title carries the person's name.
         "entry": {**async_redact_data(entry.as_dict(), TO_REDACT), "title": REDACTED},
+        "polling": _polling_diagnostics(hub),
         "vehicles": [
             _vehicle_diagnostics(vehicle) for vehicle in hub.vehicles.values()
         ],
@@ -88,6 +113,9 @@ async def async_get_device_diagnostics(
     entry: RenaultConnectConfigEntry,
     device: dr.DeviceEntry,
 ) -> dict[str, Any]:
-    """Return diagnostics for the device of one vehicle."""
-    vin = next(vin for domain, vin in device.identifiers if domain == DOMAIN)
-    return _vehicle_diagnostics(entry.runtime_data.vehicles[vin])
+    """Return diagnostics for a vehicle's device, or the account's polling."""
+    hub = entry.runtime_data
+    identifier = next(key for domain, key in device.identifiers if domain == DOMAIN)
+    if (vehicle := hub.vehicles.get(identifier)) is None:
+        return _polling_diagnostics(hub)
+    return _vehicle_diagnostics(vehicle)

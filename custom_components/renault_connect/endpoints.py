@@ -12,18 +12,20 @@ from homeassistant.util import dt as dt_util
 from renault_api.kamereon.models import KamereonVehicleContract, KamereonVehicleDetails
 from renault_api.renault_vehicle import RenaultVehicle
 
+from .polling import Role
+
 # Charge sessions are read over this many past days.
 CHARGES_DAYS = 30
 
 
 @dataclass(frozen=True, kw_only=True)
 class EndpointDescription:
-    """An endpoint: how to read it, for which cars, and how often."""
+    """An endpoint: how to read it, for which cars, and what its data follows."""
 
     key: str
     """The endpoint's name in renault-api's model map (what the car supports)."""
     fetch: Callable[[RenaultVehicle], Awaitable[Any]]
-    interval: timedelta
+    role: Role
     requires_electricity: bool = False
     kcm_settings: bool | None = None
     """For charge-schedule: True to read KCM ev/settings only, False to skip them."""
@@ -75,74 +77,75 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
     EndpointDescription(
         key=BATTERY,
         fetch=methodcaller("get_battery_status"),
-        interval=timedelta(minutes=10),
+        role=Role.STATE,
         requires_electricity=True,
     ),
     EndpointDescription(
-        key=COCKPIT, fetch=methodcaller("get_cockpit"), interval=timedelta(minutes=30)
+        key=COCKPIT, fetch=methodcaller("get_cockpit"), role=Role.STATE
     ),
     EndpointDescription(
-        key=LOCATION, fetch=methodcaller("get_location"), interval=timedelta(minutes=15)
+        key=LOCATION, fetch=methodcaller("get_location"), role=Role.STATE
     ),
     EndpointDescription(
         key=HVAC_STATUS,
         fetch=methodcaller("get_hvac_status"),
-        interval=timedelta(minutes=15),
+        role=Role.STATE,
     ),
     EndpointDescription(
         key=CHARGE_MODE,
         fetch=methodcaller("get_charge_mode"),
-        interval=timedelta(hours=1),
+        role=Role.SETTINGS,
         requires_electricity=True,
     ),
     EndpointDescription(
         key=LOCK_STATUS,
         fetch=methodcaller("get_lock_status"),
-        interval=timedelta(minutes=15),
+        role=Role.STATE,
     ),
     EndpointDescription(
         key=PRESSURE,
         fetch=methodcaller("get_tyre_pressure"),
-        interval=timedelta(hours=1),
+        role=Role.STATE,
     ),
     EndpointDescription(
-        key=RES_STATE, fetch=methodcaller("get_res_state"), interval=timedelta(hours=1)
+        key=RES_STATE, fetch=methodcaller("get_res_state"), role=Role.STATE
     ),
     EndpointDescription(
         key=SOC_LEVELS,
         fetch=methodcaller("get_battery_soc"),
-        interval=timedelta(hours=1),
+        role=Role.SETTINGS,
         requires_electricity=True,
     ),
     EndpointDescription(
         key=CHARGING_SETTINGS,
         fetch=methodcaller("get_charging_settings"),
-        interval=timedelta(hours=1),
+        role=Role.SETTINGS,
         requires_electricity=True,
     ),
     EndpointDescription(
         key=CHARGE_SCHEDULE,
         fetch=methodcaller("get_charge_schedule"),
-        interval=timedelta(hours=1),
+        role=Role.SETTINGS,
         requires_electricity=True,
         kcm_settings=True,
     ),
     EndpointDescription(
         key=HVAC_SETTINGS,
         fetch=methodcaller("get_hvac_settings"),
-        interval=timedelta(hours=1),
+        role=Role.SETTINGS,
     ),
     EndpointDescription(
         key=CHARGES,
         fetch=_fetch_charges,
-        interval=timedelta(hours=6),
+        role=Role.HISTORY,
         requires_electricity=True,
     ),
-    EndpointDescription(
-        key=CONTRACTS, fetch=_fetch_contracts, interval=timedelta(days=1)
-    ),
+    EndpointDescription(key=CONTRACTS, fetch=_fetch_contracts, role=Role.CONTRACTS),
 )
 
+
+# The endpoints that tell when the car uploaded, in order of preference.
+HEARTBEATS = (BATTERY, LOCATION, COCKPIT)
 
 # Where models keep their charge mode, in order of preference, and how to read it.
 CHARGE_MODE_SOURCES: tuple[tuple[str, Callable[[Any], str | None]], ...] = (

@@ -6,11 +6,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from homeassistant.const import EntityCategory
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from . import RenaultConnectConfigEntry
 from .coordinator import EndpointCoordinator
+from .hub import RenaultHub
 from .vehicle import RenaultConnectVehicle
 
 
@@ -60,6 +62,31 @@ class RenaultConnectEntity(CoordinatorEntity[EndpointCoordinator], VehicleEntity
     def available(self) -> bool:
         """Return whether the endpoint answered, with something to show."""
         return super().available and self.coordinator.data is not None
+
+
+class AccountEntity(Entity):
+    """A diagnostic entity of the account: its quota and its data flow."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+
+    def __init__(self, hub: RenaultHub, description: EntityDescription) -> None:
+        """Attach the entity to the account's service device."""
+        self.entity_description = description
+        self.hub = hub
+        self._attr_unique_id = f"{hub.account.account_id}_{description.key}"
+        self._attr_device_info = hub.device_info
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the scheduler and the watchdog."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.hub.scheduler.async_add_listener(self.async_write_ha_state)
+        )
+        self.async_on_remove(
+            self.hub.watchdog.async_add_listener(self.async_write_ha_state)
+        )
 
 
 def vehicle_entities[D: RenaultConnectEntityDescription, E: RenaultConnectEntity](

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant, callback
@@ -14,11 +14,14 @@ from homeassistant.exceptions import (
     ConfigEntryNotReady,
 )
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from renault_api.exceptions import NotAuthenticatedException
 from renault_api.gigya.exceptions import (
     InvalidCredentialsException,
     PendingTwoFactorAuthenticationException,
 )
+from renault_api.kamereon.exceptions import QuotaLimitException
 from renault_api.renault_account import RenaultAccount
 from renault_api.renault_session import RenaultSession
 from renault_api.renault_vehicle import RenaultVehicle
@@ -27,17 +30,21 @@ from . import redact
 from .capabilities import CapabilityMemory
 from .const import (
     CONF_AUTO_ADD,
+    CONF_HOURLY_BUDGET,
     CONF_KAMEREON_ACCOUNT_ID,
     CONF_KNOWN_VEHICLES,
     CONF_LOGIN_TOKEN,
     CONF_VEHICLES,
+    DEFAULT_HOURLY_BUDGET,
     DOMAIN,
     LOGGER,
     REQUEST_TIMEOUT,
 )
-from .coordinator import AccountGoneError, VehiclesCoordinator
+from .coordinator import AccountGoneError, ReadDeferred, VehiclesCoordinator
 from .planner import PlanStore
+from .scheduler import Priority, RequestScheduler
 from .vehicle import RenaultConnectVehicle
+from .watchdog import Watchdog
 
 if TYPE_CHECKING:
     from . import RenaultConnectConfigEntry
@@ -74,6 +81,10 @@ class RenaultHub:
         self._login_lock = asyncio.Lock()
         self._login_refused: ConfigEntryAuthFailed | None = None
         self._requests = asyncio.Semaphore(MAX_PARALLEL_REQUESTS)
+        self.scheduler = RequestScheduler(
+            hass, entry.options.get(CONF_HOURLY_BUDGET, DEFAULT_HOURLY_BUDGET)
+        )
+        self.watchdog = Watchdog(self)
 
     async def async_setup(self) -> None:
         """Read the account's vehicles, register the chosen ones, and follow changes.
@@ -82,6 +93,7 @@ class RenaultHub:
         ConfigEntryAuthFailed when the user has to log in again, and
         ConfigEntryError (with a repair issue) when the account is gone.
         """
+        self.entry.async_on_unload(self.scheduler.async_shutdown)
         coordinator = self.vehicles_coordinator
         try:
             await coordinator.async_config_entry_first_refresh()
@@ -125,6 +137,7 @@ class RenaultHub:
         self.entry.async_on_unload(
             coordinator.async_add_listener(self._async_on_vehicles)
         )
+        self.entry.async_on_unload(self.watchdog.async_start())
 
     @callback
     def _async_on_vehicles(self) -> None:
@@ -166,20 +179,87 @@ class RenaultHub:
     def _async_register_devices(self) -> None:
         """Register the chosen vehicles as devices and drop the others."""
         device_registry = dr.async_get(self.hass)
+        device_registry.async_get_or_create(
+            config_entry_id=self.entry.entry_id, **self.device_info
+        )
         for vehicle in self.vehicles.values():
             device_registry.async_get_or_create(
                 config_entry_id=self.entry.entry_id, **vehicle.device_info
             )
+        kept = {*self.vehicles, self.account.account_id}
         for device in dr.async_entries_for_config_entry(
             device_registry, self.entry.entry_id
         ):
             if not any(
-                domain == DOMAIN and vin in self.vehicles
-                for domain, vin in device.identifiers
+                domain == DOMAIN and identifier in kept
+                for domain, identifier in device.identifiers
             ):
                 device_registry.async_update_device(
                     device.id, remove_config_entry_id=self.entry.entry_id
                 )
+
+    @callback
+    def _async_refuse_login(self, reason: str) -> ConfigEntryAuthFailed:
+        """Stop every read until reauth, with one log line for the whole entry.
+
+        Each coordinator is marked failed before its own refusal arrives, so
+        that none of them logs it again.
+        """
+        self._login_refused = ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key=reason
+        )
+        LOGGER.error(
+            "The Renault cloud refused the stored login (%s); "
+            "Home Assistant asks you to log in again",
+            reason,
+        )
+        for coordinator in self.coordinators:
+            coordinator.last_exception = self._login_refused
+            coordinator.last_update_success = False
+            coordinator.update_interval = None
+            coordinator.async_update_listeners()
+        return self._login_refused
+
+    @property
+    def device_info(self) -> DeviceInfo:
+        """Return the account's service device (quota and data-flow entities)."""
+        return DeviceInfo(
+            identifiers={(DOMAIN, self.account.account_id)},
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer="Renault",
+            model="Connected services account",
+            name=self.entry.title,
+        )
+
+    @property
+    def login_refused(self) -> bool:
+        """Tell whether the cloud refused the stored login (reauth pending)."""
+        return self._login_refused is not None
+
+    @callback
+    def async_rebuild_session(self) -> None:
+        """Drop the session's access token and read each car's heartbeat afresh."""
+        if token := self.session.login_token:
+            self.session.set_login_token(token)
+        for vehicle in self.vehicles.values():
+            if heartbeat := vehicle.heartbeat:
+                self.entry.async_create_background_task(
+                    self.hass,
+                    heartbeat.async_refresh(),
+                    name=f"{heartbeat.name} watchdog read",
+                )
+
+    @property
+    def coordinators(self) -> list[DataUpdateCoordinator[Any]]:
+        """Return every coordinator of the entry."""
+        return [
+            self.vehicles_coordinator,
+            *(
+                coordinator
+                for vehicle in self.vehicles.values()
+                for coordinator in vehicle.coordinators.values()
+            ),
+        ]
 
     @callback
     def _async_report_account_gone(self) -> None:
@@ -196,16 +276,46 @@ class RenaultHub:
             data={"entry_id": self.entry.entry_id},
         )
 
-    async def async_call[T](self, request: Callable[[], Awaitable[T]]) -> T:
-        """Run a library request, logging in again once if the token died."""
+    async def async_call[T](
+        self,
+        request: Callable[[], Awaitable[T]],
+        *,
+        priority: Priority = Priority.ON_DEMAND,
+        owner: object | None = None,
+    ) -> T:
+        """Run a library request through the scheduler.
+
+        Raises ReadDeferred when the scheduler holds a timed read back; logs in
+        again once if the token died.
+        """
+        if self._login_refused is not None:
+            raise self._login_refused
+        if not self.scheduler.admits(priority):
+            raise ReadDeferred
         token = self.session.login_token
         try:
-            async with self._requests, asyncio.timeout(REQUEST_TIMEOUT):
-                return await request()
+            return await self._async_send(request, priority, owner)
         except NotAuthenticatedException:
             await self._async_login_again(token)
-        async with self._requests, asyncio.timeout(REQUEST_TIMEOUT):
-            return await request()
+        return await self._async_send(request, priority, owner)
+
+    async def _async_send[T](
+        self,
+        request: Callable[[], Awaitable[T]],
+        priority: Priority,
+        owner: object | None,
+    ) -> T:
+        """Send one request, counting it and following the cloud's quota."""
+        self.scheduler.async_record_request(priority, owner)
+        try:
+            async with self._requests, asyncio.timeout(REQUEST_TIMEOUT):
+                result = await request()
+        except QuotaLimitException:
+            self.scheduler.async_report_quota()
+            raise
+        self.scheduler.async_report_success()
+        self.watchdog.async_fresh_data()
+        return result
 
     async def _async_login_again(self, dead_token: str | None) -> None:
         """Log in with the stored password and keep the new login token.
@@ -226,15 +336,11 @@ class RenaultHub:
                         self.entry.data[CONF_USERNAME], self.entry.data[CONF_PASSWORD]
                     )
             except PendingTwoFactorAuthenticationException as err:
-                self._login_refused = ConfigEntryAuthFailed(
-                    translation_domain=DOMAIN, translation_key="two_factor_required"
-                )
-                raise self._login_refused from err
+                refusal = self._async_refuse_login("two_factor_required")
+                raise refusal from err
             except InvalidCredentialsException as err:
-                self._login_refused = ConfigEntryAuthFailed(
-                    translation_domain=DOMAIN, translation_key="invalid_auth"
-                )
-                raise self._login_refused from err
+                refusal = self._async_refuse_login("invalid_auth")
+                raise refusal from err
             redact.SECRETS.add([self.session.login_token])
             LOGGER.info("Logged in to the Renault cloud again")
             self.hass.config_entries.async_update_entry(

@@ -48,11 +48,14 @@ from .endpoints import (
     SOC_LEVELS,
 )
 from .entity import (
+    AccountEntity,
     RenaultConnectEntity,
     RenaultConnectEntityDescription,
     VehicleEntity,
     vehicle_entities,
 )
+from .hub import RenaultHub
+from .scheduler import QuotaState
 from .vehicle import RenaultConnectVehicle
 from .vehicle_specs import (
     CHARGE_MODES,
@@ -542,6 +545,40 @@ PLAN_SENSORS: tuple[ChargePlanSensorDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class AccountSensorDescription(SensorEntityDescription):
+    """A diagnostic sensor of the account's requests."""
+
+    value_fn: Callable[[RenaultHub], SensorValue]
+    attributes_fn: Callable[[RenaultHub], dict[str, Any]]
+
+
+def _resumes_at(hub: RenaultHub) -> dict[str, Any]:
+    """Tell when timed reads resume after the cloud's quota stopped them."""
+    scheduler = hub.scheduler
+    until = scheduler.throttled_until if scheduler.is_throttled else None
+    return {"resumes_at": until.isoformat() if until else None}
+
+
+ACCOUNT_SENSORS: tuple[AccountSensorDescription, ...] = (
+    AccountSensorDescription(
+        key="requests_last_hour",
+        translation_key="requests_last_hour",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda hub: hub.scheduler.requests_last_hour,
+        attributes_fn=lambda hub: {"hourly_budget": hub.scheduler.budget},
+    ),
+    AccountSensorDescription(
+        key="quota_state",
+        translation_key="quota_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=[state.value for state in QuotaState],
+        value_fn=lambda hub: hub.scheduler.state.value,
+        attributes_fn=_resumes_at,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001 - part of Home Assistant's signature
     entry: RenaultConnectConfigEntry,
@@ -558,6 +595,10 @@ async def async_setup_entry(
         for vehicle in entry.runtime_data.vehicles.values()
         if vehicle.planner.can_plan
         for description in PLAN_SENSORS
+    )
+    entities.extend(
+        AccountSensor(entry.runtime_data, description)
+        for description in ACCOUNT_SENSORS
     )
     async_add_entities(entities)
 
@@ -596,3 +637,19 @@ class ChargePlanSensor(VehicleEntity, SensorEntity):
     def native_value(self) -> SensorValue:
         """Return the plan's value."""
         return self.entity_description.value_fn(self.vehicle)
+
+
+class AccountSensor(AccountEntity, SensorEntity):
+    """How many requests the account sent, and what the quota allows."""
+
+    entity_description: AccountSensorDescription
+
+    @property
+    def native_value(self) -> SensorValue:
+        """Return the scheduler's figure."""
+        return self.entity_description.value_fn(self.hub)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return the budget, or when reads resume."""
+        return self.entity_description.attributes_fn(self.hub)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.renault_vehicle import RenaultVehicle
@@ -20,10 +21,12 @@ from .const import (
     DEFAULT_HVAC_TEMPERATURE,
     DOMAIN,
 )
+from .contracts import async_check_contracts
 from .coordinator import EndpointCoordinator
-from .endpoints import ENDPOINTS
+from .endpoints import CONTRACTS, ENDPOINTS, HEARTBEATS
 from .labels import display_label
 from .planner import ChargePlanner
+from .polling import AFTER_UPLOAD, PollingPlan
 from .vehicle_specs import default_battery_capacity
 
 if TYPE_CHECKING:
@@ -51,6 +54,7 @@ class RenaultConnectVehicle:
         self.coordinators: dict[str, EndpointCoordinator] = {}
         self._watches: dict[str, ConfirmationWatch] = {}
         self.planner = ChargePlanner(self, hub.plans)
+        self.polling = PollingPlan(self)
 
     @property
     def vin(self) -> str:
@@ -65,7 +69,7 @@ class RenaultConnectVehicle:
             manufacturer=display_label(self.details.get_brand_label()),
             model=self.model,
             model_id=self.details.get_model_code(),
-            name=self.details.registrationNumber or self.model or self.vin,
+            name=self.name,
         )
 
     @property
@@ -105,6 +109,7 @@ class RenaultConnectVehicle:
                 self.coordinators[description.key] = EndpointCoordinator(
                     self.hass, self.hub, self, description, memory
                 )
+        self._async_choose_heartbeat()
         await asyncio.gather(
             *(coordinator.async_refresh() for coordinator in self.coordinators.values())
         )
@@ -113,6 +118,54 @@ class RenaultConnectVehicle:
                 raise coordinator.last_exception
             if coordinator.retired:
                 del self.coordinators[key]
+        if self.polling.heartbeat_key not in self.coordinators:
+            self._async_choose_heartbeat()
+            if heartbeat := self.heartbeat:
+                heartbeat.async_read_soon(AFTER_UPLOAD)
+
+    @property
+    def heartbeat(self) -> EndpointCoordinator | None:
+        """Return the coordinator whose reads tell when the car uploads."""
+        if self.polling.heartbeat_key is None:
+            return None
+        return self.coordinators.get(self.polling.heartbeat_key)
+
+    @callback
+    def _async_choose_heartbeat(self) -> None:
+        """Pick the heartbeat among the endpoints the car offers."""
+        self.polling.choose_heartbeat(list(self.coordinators), HEARTBEATS)
+
+    @property
+    def name(self) -> str:
+        """Return the vehicle's device name (its plate, or its model)."""
+        return self.details.registrationNumber or self.model or self.vin
+
+    @property
+    def device_id(self) -> str:
+        """Return the id of the vehicle's device in the registry."""
+        registry = dr.async_get(self.hass)
+        return next(
+            (
+                device.id
+                for device in dr.async_entries_for_config_entry(
+                    registry, self.hub.entry.entry_id
+                )
+                if (DOMAIN, self.vin) in device.identifiers
+            ),
+            self.vin,
+        )
+
+    @callback
+    def async_on_read(self, coordinator: EndpointCoordinator, data: Any) -> None:
+        """Check the contracts; after an upload, read what may have changed."""
+        if coordinator.description.key == CONTRACTS:
+            async_check_contracts(self, data)
+        if coordinator is not self.heartbeat:
+            return
+        roles = self.polling.on_heartbeat(data)
+        for other in self.coordinators.values():
+            if other is not coordinator and other.description.role in roles:
+                other.async_read_soon(AFTER_UPLOAD)
 
     @callback
     def async_watch(

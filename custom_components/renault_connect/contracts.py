@@ -1,0 +1,101 @@
+"""The daily check of the connected-services subscriptions, as repair issues.
+
+Remote data and commands stop when a car's connected-services contract ends;
+the user is told a month ahead, and again once it has ended. The issue goes
+away by itself when the contract is renewed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+from renault_api.kamereon.models import KamereonVehicleContract
+
+from .const import DOMAIN
+
+if TYPE_CHECKING:
+    from .vehicle import RenaultConnectVehicle
+
+CONNECTED_SERVICES = "CONNECTED_SERVICES"
+# Contracts the car never used (a failed activation) say nothing.
+_IGNORED_STATUSES = frozenset({"REJECTED", "CANCELLED", "PENDING"})
+EXPIRY_NOTICE = timedelta(days=30)
+EXPIRING = "services_expiring"
+EXPIRED = "services_expired"
+
+
+def services_end(contracts: list[KamereonVehicleContract]) -> date | None:
+    """Return when the car's last connected-services contract ends."""
+    ends = [
+        end
+        for contract in contracts
+        if contract.type == CONNECTED_SERVICES
+        and contract.status not in _IGNORED_STATUSES
+        and (end := dt_util.parse_date(contract.endDate or "")) is not None
+    ]
+    return max(ends, default=None)
+
+
+def services_verdict(end: date | None, today: date) -> str | None:
+    """Return the issue to raise for a services end date, if any."""
+    if end is None:
+        return None
+    if end < today:
+        return EXPIRED
+    if end - today <= EXPIRY_NOTICE:
+        return EXPIRING
+    return None
+
+
+def issue_id(entry_id: str, device_id: str, verdict: str) -> str:
+    """Return the repair issue id of a vehicle's subscription, without its VIN."""
+    return f"{verdict}_{entry_id}_{device_id}"
+
+
+@callback
+def async_check_contracts(
+    vehicle: RenaultConnectVehicle, contracts: list[KamereonVehicleContract]
+) -> None:
+    """Raise, or clear, the vehicle's subscription issue."""
+    hass = vehicle.hass
+    entry_id = vehicle.hub.entry.entry_id
+    device_id = vehicle.device_id
+    end = services_end(contracts)
+    verdict = services_verdict(end, dt_util.now().date())
+    for kind in (EXPIRING, EXPIRED):
+        if kind != verdict:
+            ir.async_delete_issue(hass, DOMAIN, issue_id(entry_id, device_id, kind))
+    if verdict is None or end is None:
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(entry_id, device_id, verdict),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR
+        if verdict == EXPIRED
+        else ir.IssueSeverity.WARNING,
+        translation_key=verdict,
+        translation_placeholders={
+            "vehicle": vehicle.name,
+            "end": end.isoformat(),
+        },
+    )
+
+
+@callback
+def async_delete_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete the subscription issues of a removed entry."""
+    registry = ir.async_get(hass)
+    for domain, issue in list(registry.issues):
+        if (
+            domain == DOMAIN
+            and issue.startswith((EXPIRING, EXPIRED))
+            and entry_id in issue
+        ):
+            ir.async_delete_issue(hass, DOMAIN, issue)

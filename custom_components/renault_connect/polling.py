@@ -1,0 +1,193 @@
+"""When to read each endpoint of a car, from what the car is doing.
+
+The car uploads its data on events only (ignition off, charge start and stop,
+every few minutes while charging, a requested refresh). One endpoint, the
+heartbeat (the battery, or the location of a car without one), is read on a
+rhythm shared out of the account's budget; its timestamp tells when the car
+uploaded, and only then are the endpoints that cannot change while the car
+stands still read again. While charging, the heartbeat is read just after
+the car's next expected upload. Settings, history and contracts are read a
+few times a day, and after the commands that change them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_QUIET_END,
+    CONF_QUIET_START,
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
+)
+from .scheduler import Priority
+from .vehicle_specs import is_charging
+
+if TYPE_CHECKING:
+    from .coordinator import EndpointCoordinator
+    from .vehicle import RenaultConnectVehicle
+
+
+class Role(StrEnum):
+    """What an endpoint's data follows, which decides how often it is read."""
+
+    STATE = "state"
+    """The car's state: changes only when the car uploads."""
+    SETTINGS = "settings"
+    """Set by commands or the app: read a few times a day."""
+    HISTORY = "history"
+    """Past sessions: read a few times a day and after a charge ends."""
+    CONTRACTS = "contracts"
+    """Subscriptions: read once a day."""
+
+
+# The share of the account's budget spent on the heartbeats of its cars.
+HEARTBEAT_SHARE = 0.8
+SHORTEST_HEARTBEAT = timedelta(minutes=5)
+QUIET_HEARTBEAT = timedelta(hours=1)
+# While charging: the upload rhythm assumed until two uploads tell it, its
+# bounds, the wait after an expected upload, and the pace once one is late.
+CHARGING_UPLOADS = timedelta(minutes=10)
+CHARGING_UPLOADS_BOUNDS = (timedelta(minutes=2), timedelta(minutes=30))
+UPLOAD_MARGIN = timedelta(minutes=1)
+LATE_UPLOAD_PACE = timedelta(minutes=5)
+# Reads after an upload wait a little, so that all the car's data has arrived.
+AFTER_UPLOAD = timedelta(seconds=30)
+ROLE_INTERVALS = {
+    Role.SETTINGS: timedelta(hours=12),
+    Role.HISTORY: timedelta(hours=12),
+    Role.CONTRACTS: timedelta(days=1),
+}
+
+
+@dataclass
+class Heartbeat:
+    """What the last heartbeat reads told about the car."""
+
+    upload: Any = None
+    """The last upload's timestamp (or the data itself when it has none)."""
+    uploaded_at: datetime | None = None
+    charging: bool = False
+    plugged: bool | None = None
+    charging_uploads: timedelta = CHARGING_UPLOADS
+
+
+def _upload_marker(data: Any) -> Any:
+    """Return what changes when the car uploads: a timestamp, or the data."""
+    for name in ("timestamp", "lastUpdateTime"):
+        if (value := getattr(data, name, None)) is not None:
+            return value
+    return getattr(data, "raw_data", data)
+
+
+def shared_heartbeat(vehicles: int, budget: int) -> timedelta:
+    """Return the heartbeat interval that keeps the account's cars in budget."""
+    return timedelta(hours=vehicles / (budget * HEARTBEAT_SHARE))
+
+
+def in_quiet_hours(now: datetime, start: time, end: time) -> bool:
+    """Tell whether the local time falls in the quiet hours (may cross midnight)."""
+    moment = dt_util.as_local(now).time()
+    if start == end:
+        return False
+    if start < end:
+        return start <= moment < end
+    return moment >= start or moment < end
+
+
+class PollingPlan:
+    """Decides when each endpoint of one car is read next."""
+
+    def __init__(self, vehicle: RenaultConnectVehicle) -> None:
+        """Plan for a vehicle whose coordinators are set up afterwards."""
+        self.vehicle = vehicle
+        self.heartbeat_key: str | None = None
+        self.heartbeat = Heartbeat()
+
+    def choose_heartbeat(self, keys: list[str], preference: tuple[str, ...]) -> None:
+        """Pick the endpoint that tells when the car uploads."""
+        self.heartbeat_key = next((key for key in preference if key in keys), None)
+
+    def next_read(
+        self, coordinator: EndpointCoordinator
+    ) -> tuple[timedelta | None, Priority]:
+        """Return when to read the coordinator's endpoint next, and how urgently."""
+        role = coordinator.description.role
+        if coordinator.description.key == self.heartbeat_key:
+            return self._next_heartbeat()
+        if role is Role.STATE:
+            # Read again only when the heartbeat sees an upload.
+            return None, Priority.ROUTINE
+        return ROLE_INTERVALS[role], Priority.BACKGROUND
+
+    def _next_heartbeat(self) -> tuple[timedelta, Priority]:
+        """Return the heartbeat's next read: timed on uploads while charging."""
+        now = dt_util.utcnow()
+        beat = self.heartbeat
+        if beat.charging:
+            if beat.uploaded_at is not None:
+                expected = beat.uploaded_at + beat.charging_uploads + UPLOAD_MARGIN
+                if expected > now:
+                    return expected - now, Priority.URGENT
+            return LATE_UPLOAD_PACE, Priority.URGENT
+        hub = self.vehicle.hub
+        shared = shared_heartbeat(len(hub.vehicles), hub.scheduler.budget)
+        interval = max(SHORTEST_HEARTBEAT, shared)
+        if self._is_quiet(now):
+            interval = max(interval, QUIET_HEARTBEAT)
+        return interval, Priority.ROUTINE
+
+    def _is_quiet(self, now: datetime) -> bool:
+        """Tell whether the user's quiet hours (night by default) are on."""
+        options = self.vehicle.hub.entry.options
+        start = dt_util.parse_time(options.get(CONF_QUIET_START, DEFAULT_QUIET_START))
+        end = dt_util.parse_time(options.get(CONF_QUIET_END, DEFAULT_QUIET_END))
+        if start is None or end is None:
+            return False
+        return in_quiet_hours(now, start, end)
+
+    def on_heartbeat(self, data: Any) -> list[Role]:
+        """Learn from a heartbeat read; return the roles to read again now.
+
+        A new upload refreshes the car's state, unless it is one of the
+        regular uploads of a charge in progress (nothing else moves then);
+        the end of a charge also refreshes the charge history.
+        """
+        beat = self.heartbeat
+        marker = _upload_marker(data)
+        charging = hasattr(data, "chargingStatus") and is_charging(data)
+        plugged = getattr(data, "plugStatus", None)
+        if marker == beat.upload:
+            return []
+        first = beat.upload is None
+        uploaded_at = _as_datetime(marker)
+        if (
+            charging
+            and beat.charging
+            and uploaded_at is not None
+            and beat.uploaded_at is not None
+        ):
+            low, high = CHARGING_UPLOADS_BOUNDS
+            beat.charging_uploads = min(max(uploaded_at - beat.uploaded_at, low), high)
+        refresh: list[Role] = []
+        if not first and not (charging and beat.charging and plugged == beat.plugged):
+            refresh.append(Role.STATE)
+        if not first and beat.charging and not charging:
+            refresh.append(Role.HISTORY)
+        beat.upload = marker
+        beat.uploaded_at = uploaded_at
+        beat.charging = charging
+        beat.plugged = plugged
+        return refresh
+
+
+def _as_datetime(marker: Any) -> datetime | None:
+    """Return the upload time if the marker is a timestamp."""
+    if isinstance(marker, str):
+        return dt_util.parse_datetime(marker)
+    return None

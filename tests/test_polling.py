@@ -1,0 +1,399 @@
+"""Quota-aware polling: the scheduler, adaptive reads, quota, watchdog, contracts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, time, timedelta
+import logging
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.renault_connect.const import DOMAIN
+from custom_components.renault_connect.contracts import (
+    EXPIRED,
+    EXPIRING,
+    issue_id,
+    services_verdict,
+)
+from custom_components.renault_connect.polling import in_quiet_hours
+from custom_components.renault_connect.scheduler import (
+    SPACING,
+    Priority,
+    RequestScheduler,
+)
+from fake_renault_cloud import FakeRenaultCloud, Fault
+from fake_renault_cloud.vehicle import Channel, FakeVehicle
+
+from .common import wait
+from .platforms import VIN, setup_profile
+
+PLATFORMS = (Platform.SENSOR, Platform.BINARY_SENSOR, Platform.DEVICE_TRACKER)
+BATTERY_LEVEL = "sensor.aa_001_aa_battery"
+MILEAGE = "sensor.aa_001_aa_mileage"
+CHARGING = "binary_sensor.aa_001_aa_charging"
+QUOTA = "sensor.camille_martin_myrenault_cloud_quota"
+REQUESTS = "sensor.camille_martin_myrenault_requests_in_the_last_hour"
+STALLED = "binary_sensor.camille_martin_myrenault_data_stalled"
+# A weekday, 10:00 in Paris.
+DAYTIME = "2026-11-18T09:00:00+00:00"
+NIGHT = "2026-11-18T00:30:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+async def paris(hass: HomeAssistant) -> None:
+    """Run the tests in Paris time, where quiet hours are 23:00 to 06:00."""
+    await hass.config.async_set_time_zone("Europe/Paris")
+
+
+async def _setup(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    start: str = DAYTIME,
+) -> tuple[MockConfigEntry, FakeVehicle]:
+    """Set up a Zoe 2 at `start`, then forget the setup's requests."""
+    freezer.move_to(start)
+    entry = await setup_profile(hass, fake_cloud, "zoe_50", *PLATFORMS)
+    fake_cloud.requests.clear()
+    return entry, fake_cloud.vehicles[VIN]
+
+
+def _reads(fake_cloud: FakeRenaultCloud) -> dict[str, int]:
+    """Return the Kamereon reads made since the last clear, by endpoint."""
+    return fake_cloud.requests.by_endpoint("kamereon")
+
+
+async def _pass(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: float
+) -> None:
+    """Let minutes pass, one at a time."""
+    for _ in range(int(minutes)):
+        await wait(hass, freezer, 60)
+
+
+def test_quiet_hours_cross_midnight() -> None:
+    """Quiet hours may cross midnight; equal bounds mean none."""
+    night = (time(23), time(6))
+    at = dt_util.as_utc(
+        datetime(2026, 11, 18, 1, tzinfo=dt_util.get_default_time_zone())
+    )
+    assert in_quiet_hours(at, *night)
+    assert not in_quiet_hours(at + timedelta(hours=6), *night)
+    assert in_quiet_hours(at + timedelta(hours=12), time(12), time(14))
+    assert not in_quiet_hours(at, time(12), time(14))
+    assert not in_quiet_hours(at, time(6), time(6))
+
+
+async def test_scheduler_spaces_and_budgets(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Timed reads never burst, and keep within each priority's share."""
+    freezer.move_to(DAYTIME)
+    scheduler = RequestScheduler(hass, budget=4)
+    now = dt_util.utcnow()
+    first, second, third = (
+        scheduler.async_reserve(owner, now, Priority.ROUTINE) for owner in "abc"
+    )
+    assert (second - first, third - second) == (SPACING, SPACING)
+    # 4 an hour: routine reads may fill 95 % of it, so the fourth waits an hour.
+    fourth = scheduler.async_reserve("d", now, Priority.ROUTINE)
+    assert fourth == first + timedelta(hours=1)
+    # Urgent reads may use the whole budget.
+    assert scheduler.async_reserve("e", now, Priority.URGENT) == third + SPACING
+
+    scheduler.async_record_request(Priority.ON_DEMAND)
+    assert scheduler.admits(Priority.BACKGROUND)
+    for _ in range(4):
+        scheduler.async_record_request(Priority.URGENT)
+    assert scheduler.requests_last_hour == 5
+    assert not scheduler.admits(Priority.URGENT)
+    assert scheduler.admits(Priority.ON_DEMAND)
+    assert scheduler.state == "budget_reached"
+    freezer.tick(timedelta(hours=1))
+    assert scheduler.requests_last_hour == 0
+    assert scheduler.state == "ok"
+    scheduler.async_cancel("e")
+    scheduler.async_shutdown()
+
+
+async def test_parked_car_reads_only_its_heartbeat(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A parked car costs its battery read every 5 minutes, and nothing else."""
+    await _setup(hass, fake_cloud, freezer)
+
+    await _pass(hass, freezer, 60)
+
+    assert _reads(fake_cloud) == {"battery-status": 12}
+    assert hass.states.get(REQUESTS).state == "12"
+    assert hass.states.get(REQUESTS).attributes["hourly_budget"] == 15
+    assert hass.states.get(QUOTA).state == "ok"
+
+
+async def test_quiet_hours_read_hourly(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """At night a parked car is read once an hour."""
+    await _setup(hass, fake_cloud, freezer, start=NIGHT)
+
+    await _pass(hass, freezer, 120)
+
+    assert _reads(fake_cloud) == {"battery-status": 2}
+
+
+async def test_upload_refreshes_the_car_state_once(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """After a drive, mileage, position and climate are read once, soon."""
+    _, car = await _setup(hass, fake_cloud, freezer)
+    mileage = float(hass.states.get(MILEAGE).state)
+    car.unplug()
+    arrival = car.drive(km=20, minutes=25)
+
+    await _pass(hass, freezer, 35)
+
+    reads = _reads(fake_cloud)
+    assert reads["battery-status"] == 7
+    # The arrival upload refreshes the state, once.
+    assert reads["cockpit"] == reads["location"] == reads["hvac-status"] == 1
+    assert float(hass.states.get(MILEAGE).state) == pytest.approx(mileage + 20, 1)
+    last = fake_cloud.requests.last("cockpit")
+    assert last is not None
+    assert timedelta(0) < last.time - arrival < timedelta(minutes=6)
+
+
+async def test_charging_reads_follow_the_car_uploads(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """While charging, each upload shows within two minutes, for 7 reads an hour."""
+    entry, car = await _setup(hass, fake_cloud, freezer)
+    car.unplug()
+    await _pass(hass, freezer, 6)
+    car.plug_in()
+    await _pass(hass, freezer, 10)
+    assert hass.states.get(CHARGING).state == "on"
+
+    fake_cloud.requests.clear()
+    battery = entry.runtime_data.vehicles[VIN].coordinators["battery-status"]
+    shown: dict[datetime, datetime] = {}
+    for _ in range(60):
+        await wait(hass, freezer, 60)
+        uploaded = dt_util.parse_datetime(battery.data.timestamp)
+        assert uploaded is not None
+        shown.setdefault(uploaded, dt_util.utcnow())
+    now = dt_util.utcnow()
+    uploads = [
+        upload.time
+        for upload in car.upload_history(Channel.BATTERY)
+        if now - timedelta(minutes=55) < upload.time < now - timedelta(minutes=2)
+    ]
+    assert len(uploads) >= 5
+    assert max(shown[upload] - upload for upload in uploads) <= timedelta(minutes=2)
+    assert _reads(fake_cloud)["battery-status"] <= 7
+    # Charging uploads move nothing else: no state reads.
+    assert set(_reads(fake_cloud)) == {"battery-status"}
+
+
+async def test_quota_keeps_values_and_backs_off(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The quota keeps the last values, pauses reads longer each time, then resets."""
+    await _setup(hass, fake_cloud, freezer)
+    level = hass.states.get(BATTERY_LEVEL).state
+    fake_cloud.faults.add(Fault("quota"))
+
+    await _pass(hass, freezer, 6)
+    assert hass.states.get(BATTERY_LEVEL).state == level
+    assert hass.states.get(QUOTA).state == "throttled"
+    assert hass.states.get(QUOTA).attributes["resumes_at"] is not None
+    assert fake_cloud.requests.count(endpoint="battery-status") == 1
+
+    # No read for 15 minutes; the next one is refused too: 30 minutes.
+    await _pass(hass, freezer, 16)
+    assert fake_cloud.requests.count(endpoint="battery-status") == 2
+    await _pass(hass, freezer, 27)
+    assert fake_cloud.requests.count(endpoint="battery-status") == 2
+
+    fake_cloud.faults.clear()
+    await _pass(hass, freezer, 2)
+    assert fake_cloud.requests.count(endpoint="battery-status") == 3
+    assert hass.states.get(QUOTA).state == "ok"
+    assert hass.states.get(BATTERY_LEVEL).state == level
+    assert caplog.text.count("request quota is reached") == 1
+    assert caplog.text.count("reads resume") == 1
+
+
+async def test_quota_at_setup_makes_entities_unavailable(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """With no values to keep, a throttled endpoint shows unavailable."""
+    freezer.move_to(DAYTIME)
+    fake_cloud.faults.add(Fault("quota", endpoint="battery-status"))
+    await setup_profile(hass, fake_cloud, "zoe_50", *PLATFORMS)
+
+    assert hass.states.get(BATTERY_LEVEL).state == STATE_UNAVAILABLE
+    assert hass.states.get(MILEAGE).state != STATE_UNAVAILABLE
+
+
+async def test_refused_login_is_logged_once(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Many reads failing on a refused login: one log line, one login, reauth."""
+    entry, _ = await _setup(hass, fake_cloud, freezer)
+    fake_cloud.faults.add(Fault("jwt_rejected", endpoint="accounts.getJWT"))
+    fake_cloud.faults.add(Fault("invalid_credentials"))
+    entry.runtime_data.session._credentials.clear_keys(["gigya_jwt"])
+    caplog.clear()
+
+    coordinators = entry.runtime_data.vehicles[VIN].coordinators.values()
+    await asyncio.gather(*(coordinator.async_refresh() for coordinator in coordinators))
+    await _pass(hass, freezer, 30)
+
+    errors = [
+        record
+        for record in caplog.records
+        if record.levelno >= logging.WARNING and record.name.startswith("custom")
+    ]
+    assert len(errors) == 1
+    assert "refused the stored login" in errors[0].getMessage()
+    assert fake_cloud.requests.count(endpoint="accounts.login") == 1
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert hass.states.get(BATTERY_LEVEL).state == STATE_UNAVAILABLE
+
+
+async def test_watchdog_rebuilds_a_stalled_session(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Hours without fresh data: the watchdog says so once and rebuilds the session."""
+    entry, _ = await _setup(hass, fake_cloud, freezer)
+    fake_cloud.faults.add(Fault("http_502_html", endpoint="battery-status"))
+    session = entry.runtime_data.session
+
+    await _pass(hass, freezer, 170)
+    assert hass.states.get(STALLED).state == "off"
+    with patch.object(
+        session, "set_login_token", wraps=session.set_login_token
+    ) as rebuilt:
+        await _pass(hass, freezer, 20)
+    assert hass.states.get(STALLED).state == "on"
+    rebuilt.assert_called_once()
+    assert caplog.text.count("rebuilding the session") == 1
+
+    fake_cloud.faults.clear()
+    await _pass(hass, freezer, 6)
+    assert hass.states.get(STALLED).state == "off"
+    assert hass.states.get(BATTERY_LEVEL).state != STATE_UNAVAILABLE
+    assert caplog.text.count("Fresh data arrives") == 1
+
+
+async def test_watchdog_restarts_polling_that_stopped(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Polling that stopped without an error starts again after the watchdog's read."""
+    entry, _ = await _setup(hass, fake_cloud, freezer)
+    caplog.set_level(logging.INFO)
+    heartbeat = entry.runtime_data.vehicles[VIN].coordinators["battery-status"]
+    heartbeat.update_interval = None
+    heartbeat._unschedule_refresh()
+
+    await _pass(hass, freezer, 170)
+    assert _reads(fake_cloud) == {}
+    await _pass(hass, freezer, 40)
+    # The watchdog's read at 3 hours, then one every 5 minutes again.
+    assert _reads(fake_cloud) == {"battery-status": 1 + 6}
+    assert hass.states.get(STALLED).state == "off"
+    assert caplog.text.count("rebuilding the session") == 1
+    assert caplog.text.count("Fresh data arrives") == 1
+
+
+def _services_end(car: FakeVehicle, end: date) -> None:
+    """Move the end of the car's connected-services contract."""
+    for contract in car.contracts:
+        if contract["code"] == "ZECONNECTP":
+            contract["endDate"] = end.isoformat()
+
+
+def test_services_verdict() -> None:
+    """A month ahead the contract is ending; after its end, it has ended."""
+    today = date(2026, 11, 18)
+    assert services_verdict(None, today) is None
+    assert services_verdict(today + timedelta(days=31), today) is None
+    assert services_verdict(today + timedelta(days=30), today) == EXPIRING
+    assert services_verdict(today, today) == EXPIRING
+    assert services_verdict(today - timedelta(days=1), today) == EXPIRED
+
+
+async def test_contract_ending_raises_a_repair_until_renewed(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """The daily contract read raises the issue, escalates it, and clears it."""
+    entry, car = await _setup(hass, fake_cloud, freezer)
+    vehicle = entry.runtime_data.vehicles[VIN]
+    contracts = vehicle.coordinators["contracts"]
+    issues = ir.async_get(hass)
+
+    def issue(kind: str) -> ir.IssueEntry | None:
+        return issues.async_get_issue(
+            DOMAIN, issue_id(entry.entry_id, vehicle.device_id, kind)
+        )
+
+    assert issue(EXPIRING) is None
+    today = dt_util.now().date()
+    _services_end(car, today + timedelta(days=10))
+    await _pass(hass, freezer, 24 * 60 + 1)
+    expiring = issue(EXPIRING)
+    assert expiring is not None
+    assert expiring.severity is ir.IssueSeverity.WARNING
+    assert expiring.translation_placeholders == {
+        "vehicle": "AA-001-AA",
+        "end": (today + timedelta(days=10)).isoformat(),
+    }
+
+    _services_end(car, today - timedelta(days=1))
+    await contracts.async_refresh()
+    assert issue(EXPIRING) is None
+    assert issue(EXPIRED) is not None
+
+    _services_end(car, today + timedelta(days=365))
+    await contracts.async_refresh()
+    assert issue(EXPIRED) is None
+
+    _services_end(car, today - timedelta(days=1))
+    await contracts.async_refresh()
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    assert issue(EXPIRED) is None
+
+
+async def test_refused_heartbeat_hands_over(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A car that refuses its battery endpoint is followed through its location."""
+    freezer.move_to(DAYTIME)
+    fake_cloud.faults.add(Fault("not_supported", endpoint="battery-status"))
+    entry = await setup_profile(hass, fake_cloud, "zoe_50", *PLATFORMS)
+    fake_cloud.requests.clear()
+
+    await _pass(hass, freezer, 60)
+
+    assert entry.runtime_data.vehicles[VIN].polling.heartbeat_key == "location"
+    assert _reads(fake_cloud) == {"location": 12}

@@ -1,0 +1,302 @@
+"""End to end in a browser: add Renault Connect, read a car, start its charge.
+
+Against the fake cloud's demo account, as a person would: log in to Home
+Assistant as demo/demo, add the integration (e-mail, password, the two-factor
+code "e-mailed" by the fake cloud, vehicles), open the ZOE's device page, check
+its main values, press "Start charging" and wait for the car to charge. Every
+step leaves a screenshot in the artifacts folder; with E2E_UPDATE_DOCS=1 the
+device page is also copied to docs/images/device-page.png (the README's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import os
+from pathlib import Path
+import re
+import shutil
+import time
+
+from conftest import REPO, Stack
+from playwright.sync_api import Locator, Page
+
+from fake_renault_cloud import DEMO_EMAIL, DEMO_PASSWORD
+
+ZOE_VIN = "VF1AG000L64100001"  # the demo's zoe_50, first car of the account
+ZOE_PLATE = "HD-237-GB"
+ZOE_LEVEL = 60
+# The car acts 30 s after a command; the integration reads it 15 s and 30 s later.
+CHARGE_TIMEOUT = 90.0
+DOCS_IMAGE = REPO / "docs" / "images" / "device-page.png"
+# Each row of an entities card: its name in its shadow root, its value in the
+# light DOM.
+ROWS_SCRIPT = """rows => rows.map(row => [
+    row.shadowRoot?.querySelector('.info')?.textContent ?? '',
+    row.textContent ?? '',
+].map(text => text.replace(/\\s+/g, ' ').trim()))"""
+SCROLL_TO = "element => element.scrollIntoView({block: 'start'})"
+# Focus hides in shadow roots: blur the innermost focused element.
+BLUR = """() => {
+    let element = document.activeElement;
+    while (element?.shadowRoot?.activeElement) {
+        element = element.shadowRoot.activeElement;
+    }
+    element?.blur();
+}"""
+VIEWPORT_CENTER = (760, 450)
+VIEWPORT_CORNER = (1270, 890)  # empty on the device page
+CHARGE_STATES = {
+    "Not charging",
+    "Waiting for a planned charge",
+    "Charge ended",
+    "Charging",
+}
+
+
+class Screenshots:
+    """Numbered screenshots of the steps, in the artifacts folder."""
+
+    def __init__(self, page: Page, folder: Path) -> None:
+        """Save the page's screenshots in this folder."""
+        self._page = page
+        self._folder = folder
+        self._count = 0
+
+    def take(self, name: str) -> Path:
+        """Save the visible page as NN-name.png and return the file."""
+        self._count += 1
+        path = self._folder / f"{self._count:02d}-{name}.png"
+        self._page.screenshot(path=path)
+        return path
+
+
+def entity_values(page: Page) -> dict[str, str]:
+    """Return the device page's entity rows: name -> displayed value."""
+    pairs = page.locator("hui-generic-entity-row").evaluate_all(ROWS_SCRIPT)
+    return {name: value for name, value in pairs if name}
+
+
+def wait_for_values(
+    page: Page,
+    check: Callable[[dict[str, str]], bool],
+    timeout: float,
+    what: str,
+) -> dict[str, str]:
+    """Poll the device page until its values pass the check."""
+    deadline = time.monotonic() + timeout
+    values = entity_values(page)
+    while not check(values):
+        if time.monotonic() > deadline:
+            msg = f"{what} not seen within {timeout:.0f} s; the page shows {values}"
+            raise AssertionError(msg)
+        page.wait_for_timeout(1000)
+        values = entity_values(page)
+    return values
+
+
+def entity_row(page: Page, name: str) -> Locator:
+    """Return the entity row whose name is exactly this."""
+    return page.locator("hui-generic-entity-row").filter(
+        has=page.locator(".info", has_text=re.compile(rf"^\s*{re.escape(name)}\s*$"))
+    )
+
+
+def show_sensors(page: Page) -> None:
+    """Scroll the device page to its Sensors card."""
+    page.get_by_text("Sensors", exact=True).evaluate(SCROLL_TO)
+    page.wait_for_timeout(300)
+
+
+def show_top(page: Page) -> None:
+    """Scroll the page back to its top, nothing focused or hovered."""
+    page.mouse.move(VIEWPORT_CENTER[0], VIEWPORT_CENTER[1])
+    page.mouse.wheel(0, -20_000)
+    page.evaluate(BLUR)
+    page.mouse.move(VIEWPORT_CORNER[0], VIEWPORT_CORNER[1])
+    page.wait_for_timeout(500)
+
+
+def plug_in_without_charging(stack: Stack) -> None:
+    """Leave the ZOE plugged in and not charging, through the fake cloud's admin API.
+
+    Plugged in with the "always" charge mode, a car starts charging at once,
+    unless its battery is full: fill it, plug in (the charge ends at once), and
+    put the level back, so only a remote start makes it charge.
+    """
+    event = f"/admin/vehicles/{ZOE_VIN}"
+    stack.cloud("POST", f"{event}/set_state", {"battery_level": 100})
+    stack.cloud("POST", f"{event}/plug_in", {})
+    car = stack.cloud("POST", f"{event}/set_state", {"battery_level": ZOE_LEVEL})
+    assert car["registration"] == ZOE_PLATE
+    assert car["state"]["plugged"]
+    assert not car["state"]["charging"]
+
+
+def log_in(page: Page, stack: Stack, shots: Screenshots) -> None:
+    """Log in to Home Assistant as the onboarded demo user."""
+    page.goto(stack.ha_url)
+    page.locator("input[name=username]").fill("demo")
+    page.locator("input[name=password]").fill("demo")
+    shots.take("login")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/lovelace/**")
+    page.get_by_text("Settings", exact=True).wait_for()
+    shots.take("logged-in")
+
+
+def add_integration(page: Page, stack: Stack, shots: Screenshots) -> None:
+    """Add Renault Connect: Settings, Devices & services, Add integration."""
+    page.get_by_text("Settings", exact=True).click()
+    page.get_by_text("Devices & services", exact=True).click()
+    page.wait_for_url("**/config/integrations/dashboard")
+    add = page.get_by_role("button", name="Add integration")
+    add.wait_for()
+    shots.take("integrations")
+    add.click()
+    page.get_by_label("Search for a brand name").fill("Renault Connect")
+    brand = page.get_by_text("Renault Connect", exact=True)
+    brand.wait_for()
+    shots.take("search")
+    brand.click()
+
+    # Step "user": locale (preselected from Home Assistant's country), e-mail, password.
+    page.get_by_text("Log in to your Renault, Dacia or Alpine account").wait_for()
+    page.get_by_role("textbox", name="E-mail").fill(DEMO_EMAIL)
+    page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
+    shots.take("login-form")
+    page.get_by_role("button", name="Submit").click()
+
+    # Step "tfa_email" shows only with several addresses; the demo has one.
+    code_title = page.get_by_text("Enter the code", exact=True)
+    address_title = page.get_by_text("Two-factor authentication", exact=True)
+    code_title.or_(address_title).wait_for()
+    if address_title.is_visible():
+        shots.take("tfa-address")
+        page.get_by_role("button", name="Submit").click()
+        code_title.wait_for()
+
+    # Step "tfa_code": the code the fake cloud "e-mailed", read from its admin API.
+    code = stack.cloud("GET", f"/admin/tfa-code?email={DEMO_EMAIL}")["code"]
+    page.get_by_role("textbox", name="Code").fill(code)
+    shots.take("tfa-code")
+    page.get_by_role("button", name="Submit").click()
+
+    # Step "account" shows only when several accounts hold cars; the demo's SFDC
+    # account holds none. Then step "vehicles": all are ticked.
+    vehicles_title = page.get_by_text("Choose the vehicles", exact=True)
+    account_title = page.get_by_text("Choose the account", exact=True)
+    vehicles_title.or_(account_title).wait_for()
+    if account_title.is_visible():
+        shots.take("account")
+        page.get_by_role("button", name="Submit").click()
+        vehicles_title.wait_for()
+    page.get_by_text(re.compile(rf"\({ZOE_PLATE}\)")).wait_for()
+    shots.take("vehicles")
+    page.get_by_role("button", name="Submit").click()
+
+    page.get_by_text("Success!", exact=True).wait_for()
+    page.get_by_text(ZOE_PLATE, exact=True).wait_for()
+    shots.take("created")
+    page.get_by_role("button", name="Finish").click()
+
+
+def open_device_page(page: Page, shots: Screenshots) -> None:
+    """From the integration's page, open the ZOE's device page."""
+    devices = page.get_by_text(re.compile(r"^\s*\d+ devices\s*$")).first
+    devices.wait_for()
+    shots.take("integration")
+    devices.click()
+    page.get_by_text(ZOE_PLATE, exact=True).click()
+    page.wait_for_url("**/config/devices/device/**")
+    entity_row(page, "Start charging").wait_for()
+
+
+def check_log(stack: Stack, artifacts: Path) -> None:
+    """List Home Assistant's warnings about the integration; fail on its errors."""
+    records = [
+        record
+        for record in stack.log_records()
+        if record["level"] in {"WARNING", "ERROR", "CRITICAL"}
+        and (
+            "renault" in record["logger"]
+            or "renault" in record["message"].lower()
+            or ZOE_PLATE.lower().replace("-", "_") in record["message"]
+        )
+    ]
+    lines = [
+        f"{record['level']} [{record['logger']}] {record['message']}"
+        for record in records
+    ]
+    (artifacts / "renault-warnings.txt").write_text("\n".join(lines) + "\n")
+    errors = [
+        line
+        for record, line in zip(records, lines, strict=True)
+        if record["level"] != "WARNING"
+        and record["logger"].startswith("custom_components.renault_connect")
+    ]
+    assert not errors, "\n".join(errors)
+
+
+def test_add_integration_and_start_charging(
+    page: Page, stack: Stack, artifacts: Path
+) -> None:
+    """Add the integration in the browser, read the ZOE, start its charge."""
+    started = time.monotonic()
+    shots = Screenshots(page, artifacts)
+    plug_in_without_charging(stack)
+
+    log_in(page, stack, shots)
+    add_integration(page, stack, shots)
+    open_device_page(page, shots)
+
+    values = wait_for_values(
+        page,
+        lambda values: (
+            values.get("Battery") == f"{ZOE_LEVEL}%"
+            and values.get("Charge state") == "Charge ended"
+        ),
+        30,
+        "the ZOE's battery",
+    )
+    assert re.fullmatch(r"\d[\d,]* km", values["Range"]), values
+    assert re.fullmatch(r"\d[\d,]* km", values["Mileage"]), values
+    assert re.fullmatch(r"\d[\d,]* kWh", values["Available energy"]), values
+    assert values["Plugged in"] == "Plugged in", values
+    assert values["Plug state"] == "Plugged in", values
+    assert values["Charging"] == "Not charging", values
+    assert values["Charge mode"] == "Always (charge now)", values
+    assert values["Start charging"] == "Press", values
+    shots.take("device-page")
+    show_sensors(page)
+    shots.take("device-sensors")
+
+    entity_row(page, "Start charging").get_by_text("Press", exact=True).click()
+    shots.take("start-charging-pressed")
+    pressed = time.monotonic()
+    values = wait_for_values(
+        page,
+        lambda values: (
+            values.get("Charge state") == "Charging"
+            and values.get("Charging") == "Charging"
+        ),
+        CHARGE_TIMEOUT,
+        "the charge",
+    )
+    charge_seen = time.monotonic() - pressed
+    assert re.fullmatch(r"\d+(\.\d+)? kW", values["Charging power"]), values
+    assert values["Charge state"] in CHARGE_STATES
+    show_sensors(page)
+    shots.take("charging-sensors")
+    # The top of the page, the logbook card listing the change, for the docs.
+    show_top(page)
+    page.get_by_text("started charging").wait_for()
+    device_page = shots.take("charging")
+    if os.environ.get("E2E_UPDATE_DOCS") == "1":
+        shutil.copy(device_page, DOCS_IMAGE)
+
+    check_log(stack, artifacts)
+    print(
+        f"\nE2E: charge seen {charge_seen:.0f} s after the press; "
+        f"whole test {time.monotonic() - started:.0f} s; "
+        f"screenshots in {artifacts}"
+    )
