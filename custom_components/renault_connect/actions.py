@@ -153,7 +153,8 @@ class ConfirmationWatch:
     async def _async_check(self, _now: Any) -> None:
         """Re-read the endpoint; stop when the car shows the expected state."""
         self._unsub = None
-        await self.coordinator.async_refresh()
+        if not self.coordinator.read_lately():
+            await self.coordinator.async_refresh()
         data = self.coordinator.data
         if (
             data is not None

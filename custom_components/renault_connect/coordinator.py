@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 VEHICLES_INTERVAL = timedelta(hours=6)
 # The shortest wait before a timed read.
 MIN_WAIT = timedelta(seconds=1)
+# An answer this recent serves a command's check without asking again.
+FRESH_ENOUGH = timedelta(seconds=10)
 
 
 # What a car answers for an endpoint it does not offer.
@@ -142,6 +144,14 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
             await super().async_refresh()
         finally:
             self._on_demand = False
+
+    def read_lately(self) -> bool:
+        """Tell whether the endpoint answered a moment ago (no need to ask again)."""
+        return (
+            self.read_at is not None
+            and self.last_update_success
+            and dt_util.utcnow() - self.read_at < FRESH_ENOUGH
+        )
 
     @callback
     def async_read_soon(self, delay: timedelta) -> None:
