@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -136,9 +137,16 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         self.next_read_at: datetime | None = None
         self._on_demand = False
         self._priority = Priority.ROUTINE
+        self._reading: asyncio.Future[None] | None = None
 
     async def async_refresh(self) -> None:
-        """Read now, outside the plan: setup, a command's check, a user's request."""
+        """Read now, outside the plan: setup, a command's check, a user's request.
+
+        A read already under way serves instead of a second request.
+        """
+        if (reading := self._reading) is not None:
+            await asyncio.shield(reading)
+            return
         self._on_demand = True
         try:
             await super().async_refresh()
@@ -163,12 +171,15 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
 
     async def _async_update_data(self) -> Any:
         """Read the endpoint, then plan the next read."""
+        reading = self._reading = self.hass.loop.create_future()
         try:
             data = await self._async_read()
             self.read_at = dt_util.utcnow()
             self.vehicle.async_on_read(self, data)
         finally:
             self._async_plan_next()
+            self._reading = None
+            reading.set_result(None)
         return data
 
     async def _async_read(self) -> Any:
