@@ -395,3 +395,35 @@ async def test_refused_heartbeat_hands_over(
 
     assert entry.runtime_data.vehicles[VIN].polling.heartbeat_key == "location"
     assert _reads(fake_cloud) == {"location": 12}
+
+
+async def test_restart_shows_kept_answers_at_once(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A restart shows the last answers without reading them again."""
+    entry, car = await _setup(hass, fake_cloud, freezer)
+    states = {
+        entity_id: hass.states.get(entity_id).state
+        for entity_id in (BATTERY_LEVEL, MILEAGE, CHARGING, "device_tracker.aa_001_aa_location")
+    }
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    car.unplug()
+    car.drive(km=12, minutes=20)
+    await _pass(hass, freezer, 25)
+    fake_cloud.requests.clear()
+
+    with patch("custom_components.renault_connect.PLATFORMS", list(PLATFORMS)):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    # Only the vehicle list, read in the background; the entities show at once.
+    assert _reads(fake_cloud) == {"vehicles": 1}
+    assert {entity_id: hass.states.get(entity_id).state for entity_id in states} == (
+        states
+    )
+    # The heartbeat sees that the car drove meanwhile: its state is read again.
+    await _pass(hass, freezer, 2)
+    assert set(_reads(fake_cloud)) >= {"battery-status", "cockpit", "location"}
+    assert float(hass.states.get(MILEAGE).state) == pytest.approx(
+        float(states[MILEAGE]) + 12, abs=1
+    )

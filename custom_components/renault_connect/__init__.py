@@ -12,6 +12,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.typing import ConfigType
 
+from .cache import ReadCache
 from .capabilities import CapabilityMemory
 from .cloud import create_session
 from .const import DOMAIN
@@ -89,3 +90,4 @@ async def async_remove_entry(
     async_delete_entry_issues(hass, entry.entry_id)
     await CapabilityMemory(hass, entry.entry_id).async_remove()
     await PlanStore(hass, entry.entry_id).async_remove()
+    await ReadCache(hass, entry.entry_id).async_remove()

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 VEHICLES_INTERVAL = timedelta(hours=6)
 # The shortest wait before a timed read.
 MIN_WAIT = timedelta(seconds=1)
+# The first timed read after a restart that showed the kept answers.
+AFTER_RESTART = timedelta(seconds=30)
 # An answer this recent serves a command's check without asking again.
 FRESH_ENOUGH = timedelta(seconds=10)
 
@@ -100,6 +102,7 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails
                 vehicles[link.vin] = link.vehicleDetails
             else:
                 LOGGER.warning("Skipping a vehicle of the account that has no details")
+        self.hub.cache.async_keep_vehicles(vehicles)
         return vehicles
 
 
@@ -174,13 +177,34 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         reading = self._reading = self.hass.loop.create_future()
         try:
             data = await self._async_read()
-            self.read_at = dt_util.utcnow()
+            if data is not self.data:
+                self.read_at = dt_util.utcnow()
+                self.hub.cache.async_keep_answer(
+                    self.vehicle.vin, self.description.key, data, self.read_at
+                )
             self.vehicle.async_on_read(self, data)
         finally:
             self._async_plan_next()
             self._reading = None
             reading.set_result(None)
         return data
+
+    @callback
+    def async_restore(self, raw: Any, read_at: datetime) -> None:
+        """Show the answer kept from before the restart, and plan the next read.
+
+        The heartbeat is read soon, to learn whether the car uploaded since;
+        the others when their plan says, counted from the kept answer.
+        """
+        self.data = self.description.restore(raw)
+        self.read_at = read_at
+        self.vehicle.async_on_read(self, self.data)
+        interval, self._priority = self.vehicle.polling.next_read(self)
+        if self is self.vehicle.heartbeat:
+            self._async_book(AFTER_RESTART)
+        elif interval is not None:
+            elapsed = dt_util.utcnow() - read_at
+            self._async_book(max(interval - elapsed, AFTER_RESTART))
 
     async def _async_read(self) -> Any:
         """Read the endpoint; keep the last values while the quota holds reads back.

@@ -9,6 +9,7 @@ from operator import methodcaller
 from typing import Any
 
 from homeassistant.util import dt as dt_util
+from renault_api.kamereon import schemas
 from renault_api.kamereon.models import KamereonVehicleContract, KamereonVehicleDetails
 from renault_api.renault_vehicle import RenaultVehicle
 
@@ -25,6 +26,8 @@ class EndpointDescription:
     key: str
     """The endpoint's name in renault-api's model map (what the car supports)."""
     fetch: Callable[[RenaultVehicle], Awaitable[Any]]
+    restore: Callable[[Any], Any]
+    """Rebuild what fetch returns from its raw answer (kept across restarts)."""
     role: Role
     requires_electricity: bool = False
     kcm_settings: bool | None = None
@@ -58,6 +61,14 @@ async def _fetch_contracts(vehicle: RenaultVehicle) -> list[KamereonVehicleContr
     return response.contractList or []
 
 
+def _restore_contracts(raw: list[dict[str, Any]]) -> list[KamereonVehicleContract]:
+    """Rebuild the contracts from their raw answers."""
+    response = schemas.KamereonVehicleContractsResponseSchema.load(
+        {"contractList": raw}
+    )
+    return response.contractList or []
+
+
 BATTERY = "battery-status"
 COCKPIT = "cockpit"
 LOCATION = "location"
@@ -77,54 +88,71 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
     EndpointDescription(
         key=BATTERY,
         fetch=methodcaller("get_battery_status"),
+        restore=schemas.KamereonVehicleBatteryStatusDataSchema.load,
         role=Role.STATE,
         requires_electricity=True,
     ),
     EndpointDescription(
-        key=COCKPIT, fetch=methodcaller("get_cockpit"), role=Role.STATE
+        key=COCKPIT,
+        fetch=methodcaller("get_cockpit"),
+        restore=schemas.KamereonVehicleCockpitDataSchema.load,
+        role=Role.STATE,
     ),
     EndpointDescription(
-        key=LOCATION, fetch=methodcaller("get_location"), role=Role.STATE
+        key=LOCATION,
+        fetch=methodcaller("get_location"),
+        restore=schemas.KamereonVehicleLocationDataSchema.load,
+        role=Role.STATE,
     ),
     EndpointDescription(
         key=HVAC_STATUS,
         fetch=methodcaller("get_hvac_status"),
+        restore=schemas.KamereonVehicleHvacStatusDataSchema.load,
         role=Role.STATE,
     ),
     EndpointDescription(
         key=CHARGE_MODE,
         fetch=methodcaller("get_charge_mode"),
+        restore=schemas.KamereonVehicleChargeModeDataSchema.load,
         role=Role.SETTINGS,
         requires_electricity=True,
     ),
     EndpointDescription(
         key=LOCK_STATUS,
         fetch=methodcaller("get_lock_status"),
+        restore=schemas.KamereonVehicleLockStatusDataSchema.load,
         role=Role.STATE,
     ),
     EndpointDescription(
         key=PRESSURE,
         fetch=methodcaller("get_tyre_pressure"),
+        restore=schemas.KamereonVehicleTyrePressureDataSchema.load,
         role=Role.STATE,
     ),
     EndpointDescription(
-        key=RES_STATE, fetch=methodcaller("get_res_state"), role=Role.STATE
+        key=RES_STATE,
+        fetch=methodcaller("get_res_state"),
+        restore=schemas.KamereonVehicleResStateDataSchema.load,
+        role=Role.STATE,
     ),
     EndpointDescription(
         key=SOC_LEVELS,
         fetch=methodcaller("get_battery_soc"),
+        restore=schemas.KamereonVehicleBatterySocDataSchema.load,
         role=Role.SETTINGS,
         requires_electricity=True,
     ),
     EndpointDescription(
         key=CHARGING_SETTINGS,
         fetch=methodcaller("get_charging_settings"),
+        restore=schemas.KamereonVehicleChargingSettingsDataSchema.load,
         role=Role.SETTINGS,
         requires_electricity=True,
     ),
     EndpointDescription(
         key=CHARGE_SCHEDULE,
         fetch=methodcaller("get_charge_schedule"),
+        restore=dict,
         role=Role.SETTINGS,
         requires_electricity=True,
         kcm_settings=True,
@@ -132,15 +160,22 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
     EndpointDescription(
         key=HVAC_SETTINGS,
         fetch=methodcaller("get_hvac_settings"),
+        restore=schemas.KamereonVehicleHvacSettingsDataSchema.load,
         role=Role.SETTINGS,
     ),
     EndpointDescription(
         key=CHARGES,
         fetch=_fetch_charges,
+        restore=schemas.KamereonVehicleChargesDataSchema.load,
         role=Role.HISTORY,
         requires_electricity=True,
     ),
-    EndpointDescription(key=CONTRACTS, fetch=_fetch_contracts, role=Role.CONTRACTS),
+    EndpointDescription(
+        key=CONTRACTS,
+        fetch=_fetch_contracts,
+        restore=_restore_contracts,
+        role=Role.CONTRACTS,
+    ),
 )
 
 

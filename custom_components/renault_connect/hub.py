@@ -27,6 +27,7 @@ from renault_api.renault_session import RenaultSession
 from renault_api.renault_vehicle import RenaultVehicle
 
 from . import redact
+from .cache import ReadCache
 from .capabilities import CapabilityMemory
 from .const import (
     CONF_AUTO_ADD,
@@ -78,6 +79,7 @@ class RenaultHub:
         self.vehicles_coordinator = VehiclesCoordinator(hass, entry, self)
         self.memory = CapabilityMemory(hass, entry.entry_id)
         self.plans = PlanStore(hass, entry.entry_id)
+        self.cache = ReadCache(hass, entry.entry_id)
         self._login_lock = asyncio.Lock()
         self._login_refused: ConfigEntryAuthFailed | None = None
         self._requests = asyncio.Semaphore(MAX_PARALLEL_REQUESTS)
@@ -94,16 +96,17 @@ class RenaultHub:
         ConfigEntryError (with a repair issue) when the account is gone.
         """
         self.entry.async_on_unload(self.scheduler.async_shutdown)
+        await self.cache.async_load()
+        self.entry.async_on_unload(self.cache.async_save)
         coordinator = self.vehicles_coordinator
-        try:
-            await coordinator.async_config_entry_first_refresh()
-        except ConfigEntryNotReady as err:
-            if not isinstance(coordinator.last_exception, AccountGoneError):
-                raise
-            self._async_report_account_gone()
-            raise ConfigEntryError(
-                translation_domain=DOMAIN, translation_key="account_gone"
-            ) from err
+        if kept := self.cache.vehicles():
+            # Known from the last run: read the list again in the background.
+            coordinator.async_set_updated_data(kept)
+            self.entry.async_create_background_task(
+                self.hass, coordinator.async_refresh(), name="renault_connect vehicles"
+            )
+        else:
+            await self._async_first_vehicles_read()
         self._async_follow_account()
         await self.memory.async_load()
         await self.plans.async_load()
@@ -138,6 +141,19 @@ class RenaultHub:
             coordinator.async_add_listener(self._async_on_vehicles)
         )
         self.entry.async_on_unload(self.watchdog.async_start())
+
+    async def _async_first_vehicles_read(self) -> None:
+        """Read the account's vehicles before anything else can be set up."""
+        coordinator = self.vehicles_coordinator
+        try:
+            await coordinator.async_config_entry_first_refresh()
+        except ConfigEntryNotReady as err:
+            if not isinstance(coordinator.last_exception, AccountGoneError):
+                raise
+            self._async_report_account_gone()
+            raise ConfigEntryError(
+                translation_domain=DOMAIN, translation_key="account_gone"
+            ) from err
 
     @callback
     def _async_on_vehicles(self) -> None:

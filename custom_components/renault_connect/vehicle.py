@@ -97,10 +97,11 @@ class RenaultConnectVehicle:
         return capacity
 
     async def async_setup(self, memory: CapabilityMemory) -> None:
-        """Create and first read the coordinators of the endpoints the car offers.
+        """Create the coordinators of the endpoints the car offers, and fill them.
 
         Endpoints the model map rules out, or that the car refused lately, get
-        none; an endpoint the car refuses now is dropped too.
+        none; an endpoint the car refuses now is dropped too. Answers kept from
+        before a restart are shown at once; the others are read now.
         """
         for description in ENDPOINTS:
             if description.is_supported(self.details) and not memory.retired_at(
@@ -110,8 +111,15 @@ class RenaultConnectVehicle:
                     self.hass, self.hub, self, description, memory
                 )
         self._async_choose_heartbeat()
+        for key, coordinator in self.coordinators.items():
+            if (kept := self.hub.cache.answer(self.vin, key)) is not None:
+                coordinator.async_restore(*kept)
         await asyncio.gather(
-            *(coordinator.async_refresh() for coordinator in self.coordinators.values())
+            *(
+                coordinator.async_refresh()
+                for coordinator in self.coordinators.values()
+                if coordinator.data is None
+            )
         )
         for key, coordinator in list(self.coordinators.items()):
             if isinstance(coordinator.last_exception, ConfigEntryAuthFailed):
