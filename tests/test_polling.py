@@ -36,6 +36,7 @@ from .platforms import VIN, setup_profile
 
 PLATFORMS = (Platform.SENSOR, Platform.BINARY_SENSOR, Platform.DEVICE_TRACKER)
 BATTERY_LEVEL = "sensor.aa_001_aa_battery"
+LOCATION = "device_tracker.aa_001_aa_location"
 MILEAGE = "sensor.aa_001_aa_mileage"
 CHARGING = "binary_sensor.aa_001_aa_charging"
 QUOTA = "sensor.camille_martin_myrenault_cloud_quota"
@@ -404,7 +405,7 @@ async def test_restart_shows_kept_answers_at_once(
     entry, car = await _setup(hass, fake_cloud, freezer)
     states = {
         entity_id: hass.states.get(entity_id).state
-        for entity_id in (BATTERY_LEVEL, MILEAGE, CHARGING, "device_tracker.aa_001_aa_location")
+        for entity_id in (BATTERY_LEVEL, MILEAGE, CHARGING, LOCATION)
     }
     assert await hass.config_entries.async_unload(entry.entry_id)
     car.unplug()
