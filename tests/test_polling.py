@@ -428,3 +428,20 @@ async def test_restart_shows_kept_answers_at_once(
     assert float(hass.states.get(MILEAGE).state) == pytest.approx(
         float(states[MILEAGE]) + 12, abs=1
     )
+
+
+async def test_failed_state_read_is_tried_again(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A read after an upload that fails is tried again, not left until the next one."""
+    entry, _ = await _setup(hass, fake_cloud, freezer)
+    fake_cloud.faults.add(Fault("http_500_html", endpoint="cockpit", times=1))
+    entry.runtime_data.vehicles[VIN].coordinators["cockpit"].async_read_soon(
+        timedelta(seconds=1)
+    )
+    await _pass(hass, freezer, 1)
+    assert hass.states.get(MILEAGE).state == STATE_UNAVAILABLE
+
+    await _pass(hass, freezer, 6)
+    assert hass.states.get(MILEAGE).state != STATE_UNAVAILABLE
+    assert _reads(fake_cloud)["cockpit"] == 2

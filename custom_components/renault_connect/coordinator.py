@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 VEHICLES_INTERVAL = timedelta(hours=6)
 # The shortest wait before a timed read.
 MIN_WAIT = timedelta(seconds=1)
+# A failed read is tried again after at most this long.
+RETRY_AFTER_FAILURE = timedelta(minutes=5)
 # The first timed read after a restart that showed the kept answers.
 AFTER_RESTART = timedelta(seconds=30)
 # An answer this recent serves a command's check without asking again.
@@ -175,8 +177,10 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
     async def _async_update_data(self) -> Any:
         """Read the endpoint, then plan the next read."""
         reading = self._reading = self.hass.loop.create_future()
+        failed = True
         try:
             data = await self._async_read()
+            failed = False
             if data is not self.data:
                 self.read_at = dt_util.utcnow()
                 self.hub.cache.async_keep_answer(
@@ -184,7 +188,7 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
                 )
             self.vehicle.async_on_read(self, data)
         finally:
-            self._async_plan_next()
+            self._async_plan_next(failed=failed)
             self._reading = None
             reading.set_result(None)
         return data
@@ -235,9 +239,14 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
             raise cloud_failure(err) from err
 
     @callback
-    def _async_plan_next(self) -> None:
-        """Set the next timed read from the vehicle's polling plan."""
+    def _async_plan_next(self, *, failed: bool = False) -> None:
+        """Set the next timed read from the vehicle's polling plan.
+
+        A failed read is tried again soon, whatever the plan says.
+        """
         interval, self._priority = self.vehicle.polling.next_read(self)
+        if failed:
+            interval = min(interval or RETRY_AFTER_FAILURE, RETRY_AFTER_FAILURE)
         if self.retired or interval is None:
             self.hub.scheduler.async_cancel(self)
             self.update_interval = None
