@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.renault_connect.const import DOMAIN
+from custom_components.renault_connect.const import CONF_HOURLY_BUDGET, DOMAIN
 from custom_components.renault_connect.contracts import (
     EXPIRED,
     EXPIRING,
@@ -445,3 +445,32 @@ async def test_failed_state_read_is_tried_again(
     await _pass(hass, freezer, 6)
     assert hass.states.get(MILEAGE).state != STATE_UNAVAILABLE
     assert _reads(fake_cloud)["cockpit"] == 2
+
+
+async def test_charging_reads_share_a_small_budget(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """With room for fewer reads than uploads, each read still follows an upload."""
+    entry, car = await _setup(hass, fake_cloud, freezer)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_HOURLY_BUDGET: 4}
+    )
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    car.unplug()
+    await _pass(hass, freezer, 20)
+    car.plug_in()
+    await _pass(hass, freezer, 30)
+    assert hass.states.get(CHARGING).state == "on"
+
+    fake_cloud.requests.clear()
+    lags: list[timedelta] = []
+    for _ in range(120):
+        reads = fake_cloud.requests.count(endpoint="battery-status")
+        await wait(hass, freezer, 60)
+        if fake_cloud.requests.count(endpoint="battery-status") > reads:
+            lags.append(dt_util.utcnow() - car.uploaded(Channel.BATTERY).time)
+
+    # 3.2 timed reads an hour for this car, each just after an upload.
+    assert 5 <= len(lags) <= 8
+    assert max(lags) <= timedelta(minutes=2)

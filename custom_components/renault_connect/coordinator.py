@@ -258,7 +258,12 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
     def _async_book(self, delay: timedelta) -> None:
         """Book a moment with the scheduler and wait until then."""
         now = dt_util.utcnow()
-        moment = self.hub.scheduler.async_reserve(self, now + delay, self._priority)
+        scheduler = self.hub.scheduler
+        moment = scheduler.async_reserve(self, now + delay, self._priority)
+        if moment > now + delay and self is self.vehicle.heartbeat:
+            # Held back: still read just after one of the car's uploads.
+            aligned = self.vehicle.polling.just_after_upload(moment)
+            moment = scheduler.async_reserve(self, aligned, self._priority)
         self.update_interval = max(moment - now, MIN_WAIT)
         self.next_read_at = now + self.update_interval
 

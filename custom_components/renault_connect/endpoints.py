@@ -127,13 +127,13 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
         key=PRESSURE,
         fetch=methodcaller("get_tyre_pressure"),
         restore=schemas.KamereonVehicleTyrePressureDataSchema.load,
-        role=Role.STATE,
+        role=Role.SLOW,
     ),
     EndpointDescription(
         key=RES_STATE,
         fetch=methodcaller("get_res_state"),
         restore=schemas.KamereonVehicleResStateDataSchema.load,
-        role=Role.STATE,
+        role=Role.SLOW,
     ),
     EndpointDescription(
         key=SOC_LEVELS,

@@ -50,8 +50,9 @@ from .watchdog import Watchdog
 if TYPE_CHECKING:
     from . import RenaultConnectConfigEntry
 
-# Requests in flight at once, so that many vehicles never burst the cloud.
-MAX_PARALLEL_REQUESTS = 4
+# Requests in flight at once: a setup reads a whole fleet quickly; timed
+# reads are spaced by the scheduler anyway.
+MAX_PARALLEL_REQUESTS = 10
 
 
 def account_gone_issue_id(entry_id: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+import math
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.util import dt as dt_util
@@ -40,6 +41,8 @@ class Role(StrEnum):
     """The car's state: changes only when the car uploads."""
     SETTINGS = "settings"
     """Set by commands or the app: read a few times a day."""
+    SLOW = "slow"
+    """Changes slowly (tyre pressures): read a few times a day."""
     HISTORY = "history"
     """Past sessions: read a few times a day and after a charge ends."""
     CONTRACTS = "contracts"
@@ -55,11 +58,15 @@ QUIET_HEARTBEAT = timedelta(hours=1)
 CHARGING_UPLOADS = timedelta(minutes=10)
 CHARGING_UPLOADS_BOUNDS = (timedelta(minutes=2), timedelta(minutes=30))
 UPLOAD_MARGIN = timedelta(minutes=1)
+# A gap between two uploads seen this many times the known rhythm spans
+# uploads that were not read.
+SKIPPED_UPLOADS_RATIO = 1.5
 LATE_UPLOAD_PACE = timedelta(minutes=5)
 # Reads after an upload wait a little, so that all the car's data has arrived.
 AFTER_UPLOAD = timedelta(seconds=30)
 ROLE_INTERVALS = {
     Role.SETTINGS: timedelta(hours=12),
+    Role.SLOW: timedelta(hours=12),
     Role.HISTORY: timedelta(hours=12),
     Role.CONTRACTS: timedelta(days=1),
 }
@@ -129,18 +136,45 @@ class PollingPlan:
         """Return the heartbeat's next read: timed on uploads while charging."""
         now = dt_util.utcnow()
         beat = self.heartbeat
-        if beat.charging:
-            if beat.uploaded_at is not None:
-                expected = beat.uploaded_at + beat.charging_uploads + UPLOAD_MARGIN
-                if expected > now:
-                    return expected - now, Priority.URGENT
-            return LATE_UPLOAD_PACE, Priority.URGENT
         hub = self.vehicle.hub
+        if beat.charging:
+            return self._next_charging_read(now), Priority.URGENT
         shared = shared_heartbeat(len(hub.vehicles), hub.scheduler.budget)
         interval = max(SHORTEST_HEARTBEAT, shared)
         if self._is_quiet(now):
             interval = max(interval, QUIET_HEARTBEAT)
         return interval, Priority.ROUTINE
+
+    def _next_charging_read(self, now: datetime) -> timedelta:
+        """Return the wait until just after an upload, at the charging cars' share.
+
+        One charging car is read after each upload; when several charge, each
+        is read as often as the budget allows, still just after an upload.
+        """
+        beat = self.heartbeat
+        hub = self.vehicle.hub
+        charging = sum(
+            vehicle.polling.heartbeat.charging for vehicle in hub.vehicles.values()
+        )
+        period = beat.charging_uploads
+        pace = max(period, shared_heartbeat(charging, hub.scheduler.budget))
+        if beat.uploaded_at is None:
+            return max(LATE_UPLOAD_PACE, pace)
+        # The first upload expected once the pace allows the next read.
+        uploads = math.ceil((now + pace - period - beat.uploaded_at) / period)
+        expected = beat.uploaded_at + max(uploads, 1) * period + UPLOAD_MARGIN
+        if expected <= now:
+            return max(LATE_UPLOAD_PACE, pace - period)
+        return expected - now
+
+    def just_after_upload(self, moment: datetime) -> datetime:
+        """Return the first moment from `moment` just after a charging upload."""
+        beat = self.heartbeat
+        if not beat.charging or beat.uploaded_at is None:
+            return moment
+        period = beat.charging_uploads
+        uploads = math.ceil((moment - UPLOAD_MARGIN - beat.uploaded_at) / period)
+        return beat.uploaded_at + max(uploads, 0) * period + UPLOAD_MARGIN
 
     def _is_quiet(self, now: datetime) -> bool:
         """Tell whether the user's quiet hours (night by default) are on."""
@@ -150,6 +184,18 @@ class PollingPlan:
         if start is None or end is None:
             return False
         return in_quiet_hours(now, start, end)
+
+    def _learn_charging_uploads(self, gap: timedelta) -> None:
+        """Learn the car's upload rhythm while charging from two uploads in a row.
+
+        A gap much longer than the rhythm known spans skipped uploads (the
+        budget allowed fewer reads) and teaches nothing.
+        """
+        beat = self.heartbeat
+        if gap > beat.charging_uploads * SKIPPED_UPLOADS_RATIO:
+            return
+        low, high = CHARGING_UPLOADS_BOUNDS
+        beat.charging_uploads = min(max(gap, low), high)
 
     def on_heartbeat(self, data: Any) -> list[Role]:
         """Learn from a heartbeat read; return the roles to read again now.
@@ -172,8 +218,7 @@ class PollingPlan:
             and uploaded_at is not None
             and beat.uploaded_at is not None
         ):
-            low, high = CHARGING_UPLOADS_BOUNDS
-            beat.charging_uploads = min(max(uploaded_at - beat.uploaded_at, low), high)
+            self._learn_charging_uploads(uploaded_at - beat.uploaded_at)
         refresh: list[Role] = []
         if not first and not (charging and beat.charging and plugged == beat.plugged):
             refresh.append(Role.STATE)
