@@ -143,6 +143,7 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         self._on_demand = False
         self._priority = Priority.ROUTINE
         self._reading: asyncio.Future[None] | None = None
+        self._held_back = False
 
     async def async_refresh(self) -> None:
         """Read now, outside the plan: setup, a command's check, a user's request.
@@ -177,6 +178,7 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
     async def _async_update_data(self) -> Any:
         """Read the endpoint, then plan the next read."""
         reading = self._reading = self.hass.loop.create_future()
+        self._held_back = False
         failed = True
         try:
             data = await self._async_read()
@@ -223,6 +225,7 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
                 owner=self,
             )
         except (ReadDeferred, QuotaLimitException) as err:
+            self._held_back = True
             if self.data is None:
                 raise cloud_failure(err) from err
             return self.data
@@ -242,10 +245,14 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
     def _async_plan_next(self, *, failed: bool = False) -> None:
         """Set the next timed read from the vehicle's polling plan.
 
-        A failed read is tried again soon, whatever the plan says.
+        A read held back by the budget or the quota is booked again at the
+        first moment they allow; a failed one is tried again soon.
         """
         interval, self._priority = self.vehicle.polling.next_read(self)
-        if failed:
+        if self._held_back:
+            # Not read: the scheduler finds the first moment the budget allows.
+            interval = MIN_WAIT
+        elif failed:
             interval = min(interval or RETRY_AFTER_FAILURE, RETRY_AFTER_FAILURE)
         if self.retired or interval is None:
             self.hub.scheduler.async_cancel(self)

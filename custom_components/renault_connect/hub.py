@@ -21,7 +21,10 @@ from renault_api.gigya.exceptions import (
     InvalidCredentialsException,
     PendingTwoFactorAuthenticationException,
 )
-from renault_api.kamereon.exceptions import QuotaLimitException
+from renault_api.kamereon.exceptions import (
+    QuotaLimitException,
+    UnauthorizedException,
+)
 from renault_api.renault_account import RenaultAccount
 from renault_api.renault_session import RenaultSession
 from renault_api.renault_vehicle import RenaultVehicle
@@ -302,8 +305,8 @@ class RenaultHub:
     ) -> T:
         """Run a library request through the scheduler.
 
-        Raises ReadDeferred when the scheduler holds a timed read back; logs in
-        again once if the token died.
+        Raises ReadDeferred when the scheduler holds a timed read back. A
+        refused access token is replaced once; a dead login logs in again once.
         """
         if self._login_refused is not None:
             raise self._login_refused
@@ -312,6 +315,14 @@ class RenaultHub:
         token = self.session.login_token
         try:
             return await self._async_send(request, priority, owner)
+        except UnauthorizedException:
+            # Kamereon refused the access token: mint another from the login.
+            if token:
+                self.session.set_login_token(token)
+            try:
+                return await self._async_send(request, priority, owner)
+            except NotAuthenticatedException:
+                await self._async_login_again(token)
         except NotAuthenticatedException:
             await self._async_login_again(token)
         return await self._async_send(request, priority, owner)
