@@ -67,6 +67,11 @@ def _level(value: float) -> int:
     return math.floor(value + 1e-9)
 
 
+def reported_battery_level(value: float) -> int:
+    """Return the ``batteryLevel`` the cloud shows for a physical level."""
+    return _level(value)
+
+
 def battery_status(vehicle: FakeVehicle, _query: Query) -> dict[str, Any]:
     """Render battery-status."""
     upload = vehicle.uploaded(Channel.BATTERY)

@@ -252,6 +252,9 @@ class FakeVehicle:
         self._hvac_target = 21.0
         self._charge_mode_pending_until: datetime | None = None
         self._uploads: dict[Channel, Upload] = {}
+        self._history: dict[Channel, list[Upload]] = {
+            channel: [] for channel in Channel
+        }
         self._upload(now, *Channel)
 
     def __repr__(self) -> str:
@@ -378,6 +381,12 @@ class FakeVehicle:
         snapshot = Upload(when, copy.deepcopy(self._state))
         for channel in channels:
             self._uploads[channel] = snapshot
+            self._history[channel].append(snapshot)
+
+    def upload_history(self, channel: Channel) -> list[Upload]:
+        """Return every snapshot of ``channel`` the cloud received, oldest first."""
+        self.simulate()
+        return list(self._history[channel])
 
     def _schedule(
         self, at: datetime | None, name: str, apply: Callable[[datetime], None]

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
 # Requests in flight at once: a setup reads a whole fleet quickly; timed
 # reads are spaced by the scheduler anyway.
-MAX_PARALLEL_REQUESTS = 10
+MAX_PARALLEL_REQUESTS = 16
 
 
 def account_gone_issue_id(entry_id: str) -> str:

@@ -81,6 +81,7 @@ class Heartbeat:
     uploaded_at: datetime | None = None
     charging: bool = False
     plugged: bool | None = None
+    level: float | None = None
     charging_uploads: timedelta = CHARGING_UPLOADS
 
 
@@ -219,8 +220,13 @@ class PollingPlan:
             and beat.uploaded_at is not None
         ):
             self._learn_charging_uploads(uploaded_at - beat.uploaded_at)
+        level = getattr(data, "batteryLevel", None)
+        # A plug or charge event with no energy spent: the car has not moved.
+        stood_still = (
+            charging != beat.charging or plugged != beat.plugged
+        ) and not _dropped(beat.level, level)
         refresh: list[Role] = []
-        if not first and not (charging and beat.charging and plugged == beat.plugged):
+        if not first and not stood_still and not (charging and beat.charging):
             refresh.append(Role.STATE)
         if not first and beat.charging and not charging:
             refresh.append(Role.HISTORY)
@@ -228,7 +234,13 @@ class PollingPlan:
         beat.uploaded_at = uploaded_at
         beat.charging = charging
         beat.plugged = plugged
+        beat.level = level
         return refresh
+
+
+def _dropped(before: float | None, after: float | None) -> bool:
+    """Tell whether the battery level fell (the car drove), or may have."""
+    return before is None or after is None or after < before
 
 
 def _as_datetime(marker: Any) -> datetime | None:

@@ -1,0 +1,1 @@
+"""Benchmarks of renault_connect (run ``benchmarks/run``; see compare.py)."""
