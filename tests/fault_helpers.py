@@ -37,6 +37,18 @@ from fake_renault_cloud.profiles import PROFILES, VehicleProfile
 
 from .common import add_logged_in_entry
 
+# Faults of one endpoint that make its read fail until they are removed.
+ENDPOINT_FAULTS = (
+    "http_500_html",
+    "http_502_html",
+    "timeout",
+    "malformed_json",
+    "access_denied",
+    "not_supported",
+    "forbidden",
+    "not_found",
+)
+
 # Tests start on a Friday of late autumn, mid-morning (out of any quiet hours).
 START_DAY = date(2026, 11, 20)
 START_HOUR = time(10)

@@ -32,6 +32,7 @@ from fake_renault_cloud import FakeRenaultCloud, FakeVehicle, Fault
 from fake_renault_cloud.profiles import VehicleProfile
 
 from .fault_helpers import (
+    ENDPOINT_FAULTS,
     ZOE_UNLISTED,
     advance,
     all_coordinators,
@@ -74,17 +75,6 @@ TARGETS: tuple[tuple[str | VehicleProfile, str], ...] = (
 )
 COMPANION = "captur_fuel"
 OTHER_COMPANION = "duster"
-# Faults of one endpoint that make its read fail until they are removed.
-ENDPOINT_FAULTS = (
-    "http_500_html",
-    "http_502_html",
-    "timeout",
-    "malformed_json",
-    "access_denied",
-    "not_supported",
-    "forbidden",
-    "not_found",
-)
 # The clock jumps from one of the integration's timers to the next, but never
 # more than a third of the interval watched, nor more than an hour.
 STEPS = 3

@@ -27,6 +27,7 @@ import pytest
 from fake_renault_cloud import FakeRenaultCloud, FakeVehicle, Fault
 
 from .fault_helpers import (
+    ENDPOINT_FAULTS,
     INTEGRATION_LOGGER,
     advance,
     all_coordinators,
@@ -49,16 +50,6 @@ SEED = 20261116
 # a little late, so that those due together fire at once.
 STEP = timedelta(minutes=15)
 LATENESS = timedelta(minutes=5)
-TRANSIENT_FAULTS = (
-    "http_500_html",
-    "http_502_html",
-    "timeout",
-    "malformed_json",
-    "access_denied",
-    "not_supported",
-    "forbidden",
-    "not_found",
-)
 FAULTS_A_DAY = 3
 # Faults on endpoints read on a timer at least this often last one read.
 FAULTED_INTERVAL = timedelta(hours=1)
@@ -177,7 +168,7 @@ def _plan_week(
             week.at(midnight, _day_of(cloud.vehicles[vin], departure))
         for _ in range(FAULTS_A_DAY):
             if not kinds:  # every kind, in a random order, again and again
-                kinds = rng.sample(TRANSIENT_FAULTS, len(TRANSIENT_FAULTS))
+                kinds = rng.sample(ENDPOINT_FAULTS, len(ENDPOINT_FAULTS))
                 rounds += 1
             vin, endpoint = rng.choice(frequent if rounds == 1 else targets)
             interval = intervals[vin, endpoint]
@@ -258,7 +249,7 @@ async def test_soak_seven_days(
 
     # The faults were met: each kind, the quota and the refused JWT.
     met = {fault.kind.value for fault in week.faults if fault.hits}
-    assert met >= {*TRANSIENT_FAULTS, "quota", "jwt_rejected"}, [
+    assert met >= {*ENDPOINT_FAULTS, "quota", "jwt_rejected"}, [
         (fault, fault.hits) for fault in week.faults
     ]
     # Nothing grows after the first two days.
