@@ -119,7 +119,7 @@ async def test_account_device_diagnostics(
     )
 
     assert diagnostics["hourly_budget"] == 15
-    assert diagnostics["requests_last_hour"] >= diagnostics["timed_reads_last_hour"]
+    assert diagnostics["requests_last_hour"] >= diagnostics["timed_requests_last_hour"]
     assert diagnostics["quota_state"] == "ok"
     assert diagnostics["stalled"] is False
     assert account_id not in json.dumps(diagnostics)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 import logging
 from unittest.mock import patch
 
@@ -15,18 +16,26 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.renault_connect.const import CONF_HOURLY_BUDGET, DOMAIN
+from custom_components.renault_connect.const import (
+    CONF_HOURLY_BUDGET,
+    DEFAULT_HOURLY_BUDGET,
+    DOMAIN,
+)
 from custom_components.renault_connect.contracts import (
     EXPIRED,
     EXPIRING,
     issue_id,
     services_verdict,
 )
-from custom_components.renault_connect.polling import in_quiet_hours
+from custom_components.renault_connect.polling import in_quiet_hours, shared_heartbeat
 from custom_components.renault_connect.scheduler import (
+    BUDGET_SHARE,
+    BUDGET_WINDOW,
     SPACING,
+    TOKEN_MARGIN,
     Priority,
     RequestScheduler,
+    Timing,
 )
 from fake_renault_cloud import FakeRenaultCloud, Fault
 from fake_renault_cloud.vehicle import Channel, FakeVehicle
@@ -45,6 +54,13 @@ STALLED = "binary_sensor.camille_martin_myrenault_data_stalled"
 # A weekday, 10:00 in Paris.
 DAYTIME = "2026-11-18T09:00:00+00:00"
 NIGHT = "2026-11-18T00:30:00+00:00"
+# Minutes between the read rounds of a one-car account on the default budget.
+ROUND = shared_heartbeat(1, DEFAULT_HOURLY_BUDGET) / timedelta(minutes=1)
+
+
+def _rounds(minutes: float) -> object:
+    """Return about how many read rounds fall in `minutes`."""
+    return pytest.approx(minutes / ROUND, abs=1)
 
 
 @pytest.fixture(autouse=True)
@@ -97,43 +113,105 @@ async def test_scheduler_spaces_and_budgets(
 ) -> None:
     """Timed reads never burst, and keep within each priority's share."""
     freezer.move_to(DAYTIME)
-    scheduler = RequestScheduler(hass, budget=4)
+    scheduler = RequestScheduler(hass, budget=2)
     now = dt_util.utcnow()
-    first, second, third = (
-        scheduler.async_reserve(owner, now, Priority.ROUTINE) for owner in "abc"
-    )
-    assert (second - first, third - second) == (SPACING, SPACING)
-    # 4 an hour: routine reads may fill 95 % of it, so the fourth waits an hour.
-    fourth = scheduler.async_reserve("d", now, Priority.ROUTINE)
-    assert fourth == first + timedelta(hours=1)
+    # 2 an hour, averaged over 3 hours: routine reads may fill 95 % of 6.
+    booked = [
+        scheduler.async_reserve(owner, now, Priority.ROUTINE) for owner in "abcde"
+    ]
+    assert [later - earlier for earlier, later in pairwise(booked)] == [SPACING] * 4
+    sixth = scheduler.async_reserve("f", now, Priority.ROUTINE)
+    assert sixth == booked[0] + BUDGET_WINDOW
     # Urgent reads may use the whole budget.
-    assert scheduler.async_reserve("e", now, Priority.URGENT) == third + SPACING
+    assert scheduler.async_reserve("g", now, Priority.URGENT) == booked[-1] + SPACING
+    for owner in "abcdefg":
+        scheduler.async_cancel(owner)
 
     scheduler.async_record_request(Priority.ON_DEMAND)
     assert scheduler.admits(Priority.BACKGROUND)
-    for _ in range(4):
+    for _ in range(6):
         scheduler.async_record_request(Priority.URGENT)
-    assert scheduler.requests_last_hour == 5
+    assert scheduler.requests_last_hour == 7
+    assert scheduler.timed_requests_last_hour == 6
     assert not scheduler.admits(Priority.URGENT)
     assert scheduler.admits(Priority.ON_DEMAND)
     assert scheduler.state == "budget_reached"
     freezer.tick(timedelta(hours=1))
     assert scheduler.requests_last_hour == 0
+    assert scheduler.state == "budget_reached"
+    freezer.tick(BUDGET_WINDOW - timedelta(hours=1))
     assert scheduler.state == "ok"
-    scheduler.async_cancel("e")
+    scheduler.async_shutdown()
+
+
+async def test_higher_priority_takes_the_room_of_lower_reads(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An urgent read displaces a routine one, which waits for the next room."""
+    freezer.move_to(DAYTIME)
+    scheduler = RequestScheduler(hass, budget=1)
+    now = dt_util.utcnow()
+    routine = scheduler.async_reserve("routine", now, Priority.ROUTINE)
+    assert routine == now
+    urgent = scheduler.async_reserve(
+        "urgent", now + timedelta(minutes=30), Priority.URGENT
+    )
+    assert urgent == now + timedelta(minutes=30)
+    # Room for two more urgent reads in three hours, none for the routine read.
+    assert scheduler.admits(Priority.URGENT, "routine")
+    for _ in range(2):
+        scheduler.async_record_request(Priority.URGENT)
+    assert not scheduler.admits(Priority.ROUTINE, "routine")
+    assert scheduler.admits(Priority.URGENT, "urgent")
+    scheduler.async_shutdown()
+
+
+async def test_reads_share_an_access_token(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A read with leeway goes while a token is valid; a dropped token ends that."""
+    freezer.move_to(DAYTIME)
+    scheduler = RequestScheduler(hass, budget=15)
+    now = dt_util.utcnow()
+    scheduler.async_on_token(now + timedelta(minutes=14))
+    assert scheduler.timed_requests_last_hour == 1
+    desired = now + timedelta(minutes=20)
+    leeway = timedelta(minutes=10)
+    moment = scheduler.async_reserve("a", desired, Priority.ROUTINE, earlier=leeway)
+    assert moment == now + timedelta(minutes=14) - TOKEN_MARGIN
+    # Booked reads fetch the tokens later ones ride on.
+    later = scheduler.async_reserve(
+        "b", desired + timedelta(minutes=30), Priority.ROUTINE, earlier=leeway
+    )
+    assert later == desired + timedelta(minutes=30)
+    assert (
+        scheduler.async_reserve(
+            "c", later + timedelta(minutes=20), Priority.ROUTINE, earlier=leeway
+        )
+        == later + timedelta(minutes=14) - TOKEN_MARGIN
+    )
+    scheduler.async_on_token(None)
+    assert scheduler.token_valid_until is None
+    assert scheduler.async_reserve("a", desired, Priority.ROUTINE) == desired
     scheduler.async_shutdown()
 
 
 async def test_parked_car_reads_only_its_heartbeat(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A parked car costs its battery read every 5 minutes, and nothing else."""
+    """A parked car costs its battery read in each round, and nothing else."""
     await _setup(hass, fake_cloud, freezer)
 
     await _pass(hass, freezer, 60)
 
-    assert _reads(fake_cloud) == {"battery-status": 12}
-    assert hass.states.get(REQUESTS).state == "12"
+    reads = _reads(fake_cloud)
+    assert set(reads) == {"battery-status"}
+    assert reads["battery-status"] == _rounds(60)
+    # The access tokens the reads needed are requests too, within the budget.
+    tokens = fake_cloud.requests.by_endpoint("gigya").get("accounts.getJWT", 0)
+    assert 0 < tokens < reads["battery-status"]
+    assert hass.states.get(REQUESTS).state == str(reads["battery-status"] + tokens)
+    assert reads["battery-status"] + tokens <= DEFAULT_HOURLY_BUDGET
     assert hass.states.get(REQUESTS).attributes["hourly_budget"] == 15
     assert hass.states.get(QUOTA).state == "ok"
 
@@ -152,7 +230,10 @@ async def test_quiet_hours_read_hourly(
 async def test_upload_refreshes_the_car_state_once(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
 ) -> None:
-    """After a drive, mileage, position and climate are read once, soon."""
+    """After a drive, mileage, position and climate are read once, soon.
+
+    The position is read in the place of the car's next heartbeat.
+    """
     _, car = await _setup(hass, fake_cloud, freezer)
     mileage = float(hass.states.get(MILEAGE).state)
     car.unplug()
@@ -161,7 +242,8 @@ async def test_upload_refreshes_the_car_state_once(
     await _pass(hass, freezer, 35)
 
     reads = _reads(fake_cloud)
-    assert reads["battery-status"] == 7
+    # The position read after the trip takes the place of one heartbeat.
+    assert reads["battery-status"] == _rounds(35 - ROUND)
     # The arrival upload refreshes the state, once.
     assert reads["cockpit"] == reads["location"] == reads["hvac-status"] == 1
     assert float(hass.states.get(MILEAGE).state) == pytest.approx(mileage + 20, 1)
@@ -318,8 +400,10 @@ async def test_watchdog_restarts_polling_that_stopped(
     await _pass(hass, freezer, 170)
     assert _reads(fake_cloud) == {}
     await _pass(hass, freezer, 40)
-    # The watchdog's read at 3 hours, then one every 5 minutes again.
-    assert _reads(fake_cloud) == {"battery-status": 1 + 6}
+    # The watchdog's read at 3 hours, then one in each round again.
+    reads = _reads(fake_cloud)
+    assert set(reads) == {"battery-status"}
+    assert reads["battery-status"] - 1 == _rounds(30)
     assert hass.states.get(STALLED).state == "off"
     assert caplog.text.count("rebuilding the session") == 1
     assert caplog.text.count("Fresh data arrives") == 1
@@ -359,7 +443,13 @@ async def test_contract_ending_raises_a_repair_until_renewed(
     assert issue(EXPIRING) is None
     today = dt_util.now().date()
     _services_end(car, today + timedelta(days=10))
-    await _pass(hass, freezer, 24 * 60 + 1)
+    # Read once a day; when the car's heartbeats fill the budget, it waits
+    # for room, then takes its turn among them.
+    await _pass(hass, freezer, 24 * 60)
+    for _ in range(6 * 60):
+        if issue(EXPIRING) is not None:
+            break
+        await _pass(hass, freezer, 1)
     expiring = issue(EXPIRING)
     assert expiring is not None
     assert expiring.severity is ir.IssueSeverity.WARNING
@@ -395,7 +485,10 @@ async def test_refused_heartbeat_hands_over(
     await _pass(hass, freezer, 60)
 
     assert entry.runtime_data.vehicles[VIN].polling.heartbeat_key == "location"
-    assert _reads(fake_cloud) == {"location": 12}
+    # At once, then in each of the account's rounds.
+    reads = _reads(fake_cloud)
+    assert set(reads) == {"location"}
+    assert reads["location"] - 1 == _rounds(60)
 
 
 async def test_restart_shows_kept_answers_at_once(
@@ -423,7 +516,7 @@ async def test_restart_shows_kept_answers_at_once(
         states
     )
     # The heartbeat sees that the car drove meanwhile: its state is read again.
-    await _pass(hass, freezer, 2)
+    await _pass(hass, freezer, 2.5 * ROUND)
     assert set(_reads(fake_cloud)) >= {"battery-status", "cockpit", "location"}
     assert float(hass.states.get(MILEAGE).state) == pytest.approx(
         float(states[MILEAGE]) + 12, abs=1
@@ -437,7 +530,7 @@ async def test_failed_state_read_is_tried_again(
     entry, _ = await _setup(hass, fake_cloud, freezer)
     fake_cloud.faults.add(Fault("http_500_html", endpoint="cockpit", times=1))
     entry.runtime_data.vehicles[VIN].coordinators["cockpit"].async_read_soon(
-        timedelta(seconds=1)
+        Timing(timedelta(seconds=1), Priority.ROUTINE)
     )
     await _pass(hass, freezer, 1)
     assert hass.states.get(MILEAGE).state == STATE_UNAVAILABLE
@@ -445,6 +538,24 @@ async def test_failed_state_read_is_tried_again(
     await _pass(hass, freezer, 6)
     assert hass.states.get(MILEAGE).state != STATE_UNAVAILABLE
     assert _reads(fake_cloud)["cockpit"] == 2
+
+
+async def test_read_held_back_for_an_hour_turns_routine(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A background read the budget keeps holding back goes out after an hour."""
+    entry, _ = await _setup(hass, fake_cloud, freezer)
+    cockpit = entry.runtime_data.vehicles[VIN].coordinators["cockpit"]
+    # Little room for background reads: three hours of heartbeats fill it.
+    with patch.dict(BUDGET_SHARE, {Priority.BACKGROUND: 0.4}):
+        await _pass(hass, freezer, 180)
+        fake_cloud.requests.clear()
+        cockpit.async_read_soon(Timing(timedelta(seconds=1), Priority.BACKGROUND))
+        await _pass(hass, freezer, 50)
+        assert "cockpit" not in _reads(fake_cloud)
+
+        await _pass(hass, freezer, 20)
+    assert _reads(fake_cloud)["cockpit"] == 1
 
 
 async def test_charging_reads_share_a_small_budget(

@@ -53,7 +53,9 @@ LATENESS = timedelta(minutes=5)
 FAULTS_A_DAY = 3
 # Faults on endpoints read on a timer at least this often last one read.
 FAULTED_INTERVAL = timedelta(hours=1)
-# Faults are over by then, so that each day closes without any in force.
+# Faults on timed reads start after the night's quiet hours (reads are hourly
+# then), and all are over by the evening, so that each day closes without any.
+DAY_FROM = timedelta(hours=6)
 QUIET_FROM = timedelta(hours=22)
 # Growth allowed over the highest value of the first two days.
 SPARE_TASKS = 3
@@ -175,8 +177,12 @@ def _plan_week(
             length = timedelta(minutes=rng.choice((30, 60, 120, 180)))
             if interval is not None and interval <= FAULTED_INTERVAL:
                 length = max(length, interval + STEP)
-                latest = (QUIET_FROM - length) // timedelta(minutes=10)
-                begin = midnight + timedelta(minutes=10 * rng.randrange(0, latest))
+                latest = (QUIET_FROM - DAY_FROM - length) // timedelta(minutes=10)
+                begin = (
+                    midnight
+                    + DAY_FROM
+                    + timedelta(minutes=10 * rng.randrange(0, latest))
+                )
             else:
                 length = max(length, timedelta(hours=3))
                 begin = departures[vin] - timedelta(hours=1)

@@ -14,7 +14,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .cache import ReadCache
 from .capabilities import CapabilityMemory
-from .cloud import create_session
+from .cloud import TokenWatch, create_session
 from .const import DOMAIN
 from .contracts import async_delete_entry_issues
 from .hub import RenaultHub, account_gone_issue_id
@@ -51,7 +51,9 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: RenaultConnectConfigEntry
 ) -> bool:
     """Connect to the account of a config entry and register its vehicles."""
-    hub = RenaultHub(hass, entry, create_session(hass, entry.data))
+    tokens = TokenWatch()
+    hub = RenaultHub(hass, entry, create_session(hass, entry.data, tokens))
+    tokens.on_token = hub.scheduler.async_on_token
     await hub.async_setup()
     entry.runtime_data = hub
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

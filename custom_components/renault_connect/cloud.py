@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 import ipaddress
 import os
 from typing import Any
@@ -12,10 +13,14 @@ import aiohttp
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 from marshmallow import ValidationError
 from renault_api.const import AVAILABLE_LOCALES, CONF_GIGYA_URL, CONF_KAMEREON_URL
+from renault_api.credential import CLOCK_SKEW_MARGIN, Credential, JWTCredential
+from renault_api.credential_store import CredentialStore
 from renault_api.exceptions import RenaultException
+from renault_api.gigya import GIGYA_JWT
 from renault_api.renault_session import RenaultSession
 
 from . import redact
@@ -98,7 +103,37 @@ def locale_details(hass: HomeAssistant, locale: str) -> dict[str, str]:
     return details
 
 
-def create_session(hass: HomeAssistant, data: Mapping[str, Any]) -> RenaultSession:
+class TokenWatch(CredentialStore):
+    """A session's credentials: tells when the library fetches or drops a token.
+
+    Each token it fetches is one request to the cloud; `on_token` hears when the
+    new token stops serving (None when the token is dropped).
+    """
+
+    def __init__(self) -> None:
+        """Start with no token and nobody listening."""
+        super().__init__()
+        self.on_token: Callable[[datetime | None], None] | None = None
+        self._token: Credential | None = None
+
+    def _write(self) -> None:
+        """Tell the listener when the access token changed."""
+        token = self._store.get(GIGYA_JWT)
+        if token is self._token:
+            return
+        self._token = token
+        if self.on_token is None:
+            return
+        if isinstance(token, JWTCredential):
+            # The library renews the token this early.
+            self.on_token(dt_util.utc_from_timestamp(token.expiry - CLOCK_SKEW_MARGIN))
+        else:
+            self.on_token(None)
+
+
+def create_session(
+    hass: HomeAssistant, data: Mapping[str, Any], tokens: TokenWatch | None = None
+) -> RenaultSession:
     """Open a session for a config entry's data, restoring what it stored.
 
     Its secrets are taught to the log filter first, so that neither this
@@ -119,6 +154,7 @@ def create_session(hass: HomeAssistant, data: Mapping[str, Any]) -> RenaultSessi
         websession=async_get_clientsession(hass),
         locale=locale,
         locale_details=locale_details(hass, locale),
+        credential_store=tokens,
     )
     if device_ids := data.get(CONF_DEVICE_IDS):
         session.set_device_ids(device_ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from renault_api.kamereon.models import KamereonVehicleDetails
 
 from .cloud import CLOUD_ERRORS
 from .const import DOMAIN, LOGGER
-from .scheduler import Priority
+from .scheduler import Priority, Timing
 
 if TYPE_CHECKING:
     from . import RenaultConnectConfigEntry
@@ -39,6 +40,9 @@ MIN_WAIT = timedelta(seconds=1)
 RETRY_AFTER_FAILURE = timedelta(minutes=5)
 # The first timed read after a restart that showed the kept answers.
 AFTER_RESTART = timedelta(seconds=30)
+# A background read the budget puts off this long past its wanted moment
+# becomes routine, so that the heartbeats of a busy account never starve it.
+ESCALATE_AFTER = timedelta(hours=1)
 # An answer this recent serves a command's check without asking again.
 FRESH_ENOUGH = timedelta(seconds=10)
 
@@ -141,9 +145,12 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         self.read_at: datetime | None = None
         self.next_read_at: datetime | None = None
         self._on_demand = False
-        self._priority = Priority.ROUTINE
+        # The priority the plan gave the next read, and the one it goes with.
+        self._planned_priority = self._priority = Priority.ROUTINE
         self._reading: asyncio.Future[None] | None = None
         self._held_back = False
+        # When the read being waited for was first wanted.
+        self._wanted_at: datetime | None = None
 
     async def async_refresh(self) -> None:
         """Read now, outside the plan: setup, a command's check, a user's request.
@@ -168,10 +175,9 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         )
 
     @callback
-    def async_read_soon(self, delay: timedelta) -> None:
-        """Plan a timed read in about `delay` (the car has just uploaded)."""
-        self._priority = Priority.ROUTINE
-        self._async_book(delay)
+    def async_read_soon(self, timing: Timing) -> None:
+        """Plan a timed read outside the usual rhythm (the car has just uploaded)."""
+        self._async_book(timing)
         if self._listeners:
             self._schedule_refresh()
 
@@ -205,12 +211,15 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         self.data = self.description.restore(raw)
         self.read_at = read_at
         self.vehicle.async_on_read(self, self.data)
-        interval, self._priority = self.vehicle.polling.next_read(self)
+        timing = self.vehicle.polling.next_read(self)
+        if timing is None:
+            return
         if self is self.vehicle.heartbeat:
-            self._async_book(AFTER_RESTART)
-        elif interval is not None:
+            self._async_book(replace(timing, delay=AFTER_RESTART))
+        else:
             elapsed = dt_util.utcnow() - read_at
-            self._async_book(max(interval - elapsed, AFTER_RESTART))
+            delay = max(timing.delay - elapsed, AFTER_RESTART)
+            self._async_book(replace(timing, delay=delay))
 
     async def _async_read(self) -> Any:
         """Read the endpoint; keep the last values while the quota holds reads back.
@@ -248,29 +257,49 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         A read held back by the budget or the quota is booked again at the
         first moment they allow; a failed one is tried again soon.
         """
-        interval, self._priority = self.vehicle.polling.next_read(self)
+        timing = self.vehicle.polling.next_read(self)
+        priority = timing.priority if timing else self._planned_priority
         if self._held_back:
             # Not read: the scheduler finds the first moment the budget allows.
-            interval = MIN_WAIT
-        elif failed:
-            interval = min(interval or RETRY_AFTER_FAILURE, RETRY_AFTER_FAILURE)
-        if self.retired or interval is None:
+            timing = Timing(MIN_WAIT, priority)
+        else:
+            self._wanted_at = None
+            if failed:
+                planned = timing.delay if timing else RETRY_AFTER_FAILURE
+                timing = Timing(min(planned, RETRY_AFTER_FAILURE), priority)
+        if self.retired or timing is None:
             self.hub.scheduler.async_cancel(self)
             self.update_interval = None
             self.next_read_at = None
             return
-        self._async_book(interval)
+        self._async_book(timing)
 
     @callback
-    def _async_book(self, delay: timedelta) -> None:
+    def _async_book(self, timing: Timing) -> None:
         """Book a moment with the scheduler and wait until then."""
         now = dt_util.utcnow()
         scheduler = self.hub.scheduler
-        moment = scheduler.async_reserve(self, now + delay, self._priority)
-        if moment > now + delay and self is self.vehicle.heartbeat:
+        self._planned_priority = self._priority = timing.priority
+        desired = now + timing.delay
+        moment = scheduler.async_reserve(
+            self,
+            desired,
+            timing.priority,
+            earlier=timing.earlier,
+            later=timing.later,
+        )
+        if moment > desired + timing.later and self is self.vehicle.heartbeat:
             # Held back: still read just after one of the car's uploads.
             aligned = self.vehicle.polling.just_after_upload(moment)
-            moment = scheduler.async_reserve(self, aligned, self._priority)
+            moment = scheduler.async_reserve(self, aligned, timing.priority)
+        if self._wanted_at is None or desired < self._wanted_at:
+            self._wanted_at = desired
+        deadline = self._wanted_at + ESCALATE_AFTER
+        if moment > deadline and timing.priority is Priority.BACKGROUND:
+            # Held back too long: the read goes with the car's routine reads
+            # (never before those that follow a charge: they matter more).
+            self._priority = Priority.ROUTINE
+            moment = scheduler.async_reserve(self, max(deadline, now), self._priority)
         self.update_interval = max(moment - now, MIN_WAIT)
         self.next_read_at = now + self.update_interval
 

@@ -84,7 +84,7 @@ def _polling_diagnostics(hub: RenaultHub) -> dict[str, Any]:
     return {
         "hourly_budget": scheduler.budget,
         "requests_last_hour": scheduler.requests_last_hour,
-        "timed_reads_last_hour": scheduler.timed_reads_last_hour,
+        "timed_requests_last_hour": scheduler.timed_requests_last_hour,
         "quota_state": scheduler.state.value,
         "throttled_until": _iso(scheduler.throttled_until),
         "last_fresh_data": _iso(hub.watchdog.last_fresh_data),

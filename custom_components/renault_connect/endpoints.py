@@ -96,7 +96,7 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
         key=COCKPIT,
         fetch=methodcaller("get_cockpit"),
         restore=schemas.KamereonVehicleCockpitDataSchema.load,
-        role=Role.STATE,
+        role=Role.DETAIL,
     ),
     EndpointDescription(
         key=LOCATION,
@@ -108,7 +108,7 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
         key=HVAC_STATUS,
         fetch=methodcaller("get_hvac_status"),
         restore=schemas.KamereonVehicleHvacStatusDataSchema.load,
-        role=Role.STATE,
+        role=Role.DETAIL,
     ),
     EndpointDescription(
         key=CHARGE_MODE,

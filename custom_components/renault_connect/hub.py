@@ -310,7 +310,7 @@ class RenaultHub:
         """
         if self._login_refused is not None:
             raise self._login_refused
-        if not self.scheduler.admits(priority):
+        if not self.scheduler.admits(priority, owner):
             raise ReadDeferred
         token = self.session.login_token
         try:
@@ -358,6 +358,7 @@ class RenaultHub:
                 raise self._login_refused
             if self.session.login_token not in (None, dead_token):
                 return
+            self.scheduler.async_record_request(Priority.ON_DEMAND)
             try:
                 async with asyncio.timeout(REQUEST_TIMEOUT):
                     await self.session.login(

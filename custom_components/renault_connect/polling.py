@@ -13,7 +13,7 @@ few times a day, and after the commands that change them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 import math
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,7 @@ from .const import (
     DEFAULT_QUIET_END,
     DEFAULT_QUIET_START,
 )
-from .scheduler import Priority
+from .scheduler import TOKEN_LIFETIME, WINDOW, Priority, Timing
 from .vehicle_specs import is_charging
 
 if TYPE_CHECKING:
@@ -38,7 +38,10 @@ class Role(StrEnum):
     """What an endpoint's data follows, which decides how often it is read."""
 
     STATE = "state"
-    """The car's state: changes only when the car uploads."""
+    """The car's state: changes only when the car uploads; read soon after."""
+    DETAIL = "detail"
+    """More of the car's state (mileage, cabin): read after an upload when the
+    budget has room."""
     SETTINGS = "settings"
     """Set by commands or the app: read a few times a day."""
     SLOW = "slow"
@@ -49,8 +52,9 @@ class Role(StrEnum):
     """Subscriptions: read once a day."""
 
 
-# The share of the account's budget spent on the heartbeats of its cars.
-HEARTBEAT_SHARE = 0.8
+# The share of the account's budget spent on the heartbeats of its cars and
+# the access tokens they fetch.
+HEARTBEAT_SHARE = 0.88
 SHORTEST_HEARTBEAT = timedelta(minutes=5)
 QUIET_HEARTBEAT = timedelta(hours=1)
 # While charging: the upload rhythm assumed until two uploads tell it, its
@@ -64,6 +68,13 @@ SKIPPED_UPLOADS_RATIO = 1.5
 LATE_UPLOAD_PACE = timedelta(minutes=5)
 # Reads after an upload wait a little, so that all the car's data has arrived.
 AFTER_UPLOAD = timedelta(seconds=30)
+# The parked cars of an account are read together, in rounds on a grid of
+# their shared heartbeat interval (one access token serves a whole round);
+# a read may go this much later to ride on a token.
+ROUND_GRID_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
+ROUND_LEEWAY = timedelta(minutes=2)
+DETAIL_LEEWAY = timedelta(minutes=30)
+ROLE_LEEWAY = timedelta(hours=1)
 ROLE_INTERVALS = {
     Role.SETTINGS: timedelta(hours=12),
     Role.SLOW: timedelta(hours=12),
@@ -83,6 +94,8 @@ class Heartbeat:
     plugged: bool | None = None
     level: float | None = None
     charging_uploads: timedelta = CHARGING_UPLOADS
+    just_parked: bool = False
+    """The last upload ended a trip: the reads it calls for replace a heartbeat."""
 
 
 def _upload_marker(data: Any) -> Any:
@@ -94,8 +107,30 @@ def _upload_marker(data: Any) -> Any:
 
 
 def shared_heartbeat(vehicles: int, budget: int) -> timedelta:
-    """Return the heartbeat interval that keeps the account's cars in budget."""
-    return timedelta(hours=vehicles / (budget * HEARTBEAT_SHARE))
+    """Return the heartbeat interval that keeps the account's cars in budget.
+
+    Each round reads every car and, unless the last round's access token is
+    still valid, fetches a new one: rounds further apart than a token lasts
+    pay one token each, closer rounds share one token per token lifetime.
+    """
+    hourly = budget * HEARTBEAT_SHARE
+    apart = timedelta(hours=(vehicles + 1) / hourly)
+    if apart >= TOKEN_LIFETIME:
+        return apart
+    tokens_hourly = WINDOW / TOKEN_LIFETIME
+    # At least one read a round, and a token for each: the budget's floor.
+    spare = max(hourly - tokens_hourly, hourly / 2)
+    return timedelta(hours=vehicles / spare)
+
+
+def next_round(now: datetime, interval: timedelta, rounds: int = 1) -> datetime:
+    """Return the moment of the account's `rounds`-th read round from now.
+
+    Rounds fall on a fixed grid of `interval`; the next one is at least half
+    an interval away, so that a car read in one round waits for the next.
+    """
+    elapsed = now + interval / 2 - ROUND_GRID_ORIGIN
+    return ROUND_GRID_ORIGIN + (elapsed // interval + rounds) * interval
 
 
 def in_quiet_hours(now: datetime, start: time, end: time) -> bool:
@@ -121,36 +156,62 @@ class PollingPlan:
         """Pick the endpoint that tells when the car uploads."""
         self.heartbeat_key = next((key for key in preference if key in keys), None)
 
-    def next_read(
-        self, coordinator: EndpointCoordinator
-    ) -> tuple[timedelta | None, Priority]:
-        """Return when to read the coordinator's endpoint next, and how urgently."""
+    def next_read(self, coordinator: EndpointCoordinator) -> Timing | None:
+        """Return when to read the endpoint next (None: only after uploads)."""
         role = coordinator.description.role
         if coordinator.description.key == self.heartbeat_key:
             return self._next_heartbeat()
-        if role is Role.STATE:
-            # Read again only when the heartbeat sees an upload.
-            return None, Priority.ROUTINE
-        return ROLE_INTERVALS[role], Priority.BACKGROUND
+        if role in (Role.STATE, Role.DETAIL):
+            return None
+        interval = ROLE_INTERVALS[role]
+        return Timing(interval, Priority.BACKGROUND, ROLE_LEEWAY, ROLE_LEEWAY)
 
-    def _next_heartbeat(self) -> tuple[timedelta, Priority]:
-        """Return the heartbeat's next read: timed on uploads while charging."""
+    def after_upload(self, role: Role) -> Timing:
+        """Return when to read an endpoint of this role after the car uploaded.
+
+        The car's state is read in the place of its next heartbeat (which
+        waits one more turn); details and history when the budget has room.
+        """
+        if role is Role.STATE:
+            return self._in_round()
+        return Timing(AFTER_UPLOAD, Priority.BACKGROUND, later=DETAIL_LEEWAY)
+
+    def _in_round(self, rounds: int = 1) -> Timing:
+        """Return a read in the account's next round (or a later one).
+
+        In quiet hours only every few rounds are read, about once an hour.
+        """
         now = dt_util.utcnow()
-        beat = self.heartbeat
         hub = self.vehicle.hub
-        if beat.charging:
-            return self._next_charging_read(now), Priority.URGENT
         shared = shared_heartbeat(len(hub.vehicles), hub.scheduler.budget)
         interval = max(SHORTEST_HEARTBEAT, shared)
-        if self._is_quiet(now):
-            interval = max(interval, QUIET_HEARTBEAT)
-        return interval, Priority.ROUTINE
+        quiet_every = math.ceil(QUIET_HEARTBEAT / interval)
+        moment = next_round(now, interval, rounds)
+        while (
+            self._is_quiet(moment)
+            and (moment - ROUND_GRID_ORIGIN) // interval % quiet_every
+        ):
+            moment += interval
+        return Timing(moment - now, Priority.ROUTINE, later=ROUND_LEEWAY)
 
-    def _next_charging_read(self, now: datetime) -> timedelta:
+    def _next_heartbeat(self) -> Timing:
+        """Return the heartbeat's next read: timed on uploads while charging."""
+        beat = self.heartbeat
+        if beat.charging:
+            return self._next_charging_read(dt_util.utcnow())
+        if beat.just_parked:
+            # A car rarely drives off again at once: the position read after
+            # the trip takes the place of the heartbeat in the next round.
+            beat.just_parked = False
+            return self._in_round(rounds=2)
+        return self._in_round()
+
+    def _next_charging_read(self, now: datetime) -> Timing:
         """Return the wait until just after an upload, at the charging cars' share.
 
         One charging car is read after each upload; when several charge, each
-        is read as often as the budget allows, still just after an upload.
+        is read as often as the budget allows, just after an upload or, to
+        share an access token, a little later.
         """
         beat = self.heartbeat
         hub = self.vehicle.hub
@@ -159,14 +220,17 @@ class PollingPlan:
         )
         period = beat.charging_uploads
         pace = max(period, shared_heartbeat(charging, hub.scheduler.budget))
+        later = min(period / 2, pace - period)
         if beat.uploaded_at is None:
-            return max(LATE_UPLOAD_PACE, pace)
+            return Timing(max(LATE_UPLOAD_PACE, pace), Priority.URGENT, later=later)
         # The first upload expected once the pace allows the next read.
         uploads = math.ceil((now + pace - period - beat.uploaded_at) / period)
         expected = beat.uploaded_at + max(uploads, 1) * period + UPLOAD_MARGIN
         if expected <= now:
-            return max(LATE_UPLOAD_PACE, pace - period)
-        return expected - now
+            wait = max(LATE_UPLOAD_PACE, pace - period)
+        else:
+            wait = expected - now
+        return Timing(wait, Priority.URGENT, later=later)
 
     def just_after_upload(self, moment: datetime) -> datetime:
         """Return the first moment from `moment` just after a charging upload."""
@@ -227,7 +291,8 @@ class PollingPlan:
         ) and not _dropped(beat.level, level)
         refresh: list[Role] = []
         if not first and not stood_still and not (charging and beat.charging):
-            refresh.append(Role.STATE)
+            refresh += [Role.STATE, Role.DETAIL]
+        beat.just_parked = Role.STATE in refresh and not charging
         if not first and beat.charging and not charging:
             refresh.append(Role.HISTORY)
         beat.upload = marker

@@ -1,18 +1,23 @@
 """The request scheduler of an account: budget, priorities, spacing, quota back-off.
 
-Renault's cloud limits the requests of each account. Every read and command
-of an account goes through its scheduler, which counts them over a sliding
-hour, gives each timed read a moment that keeps the timed reads within the
-hourly budget and away from the other reads (so that several cars never
-burst), and pauses the timed reads with a growing back-off when the cloud says
-the quota is reached. Requests made on demand (setup, commands and their
-checks, a user's refresh) are counted and shown, but never held back, and do
-not eat into the budget of the timed reads.
+Renault's cloud limits the requests of each account. Every request of an
+account (reads, commands, and the access tokens the library fetches for them)
+is counted over a sliding hour, and the timed reads fit in what is left of the
+hourly budget: each gets a moment that keeps the hour within its priority's
+share, away from the other reads (so that several cars never burst), and, when
+its plan leaves some leeway, while an access token is still valid (so that
+reads share tokens instead of paying one each). A higher priority takes the
+room of lower ones, which wait for the next moment the budget allows. When the
+cloud says the quota is reached, timed reads pause with a growing back-off.
+Requests made on demand (setup, commands and their checks, a user's refresh)
+are never held back; the timed reads make room for them.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 import math
@@ -24,6 +29,9 @@ from homeassistant.util import dt as dt_util
 from .const import LOGGER
 
 WINDOW = timedelta(hours=1)
+# The hourly budget is an average over this long, so that the reads of all the
+# account's cars can go out together and share an access token.
+BUDGET_WINDOW = timedelta(hours=3)
 # Least time between two timed reads of an account.
 SPACING = timedelta(seconds=10)
 # Pauses after the cloud reports the quota reached, one step longer each time.
@@ -33,8 +41,14 @@ QUOTA_BACKOFF = (
     timedelta(hours=1),
     timedelta(hours=2),
 )
+# How long an access token serves, until the first one tells (Gigya's JWT
+# lasts 15 minutes; the library renews it a minute early).
+TOKEN_LIFETIME = timedelta(minutes=14)
+# A read riding on a token goes this long before the token expires.
+TOKEN_MARGIN = timedelta(seconds=30)
 # How far ahead the search for a free moment goes before giving up.
 _HORIZON = timedelta(days=1)
+_NO_LEEWAY = timedelta(0)
 
 
 class Priority(IntEnum):
@@ -59,6 +73,28 @@ BUDGET_SHARE = {
 }
 
 
+@dataclass(frozen=True)
+class Timing:
+    """When a timed read should go out: a wait, how much it matters, and its leeway.
+
+    The read may go up to `earlier` before the wait is over, or `later` after
+    it, to share an access token with other reads.
+    """
+
+    delay: timedelta
+    priority: Priority
+    earlier: timedelta = _NO_LEEWAY
+    later: timedelta = _NO_LEEWAY
+
+
+@dataclass(frozen=True)
+class _Booking:
+    """A moment booked for a timed read."""
+
+    moment: datetime
+    priority: Priority
+
+
 class QuotaState(StrEnum):
     """What the account's quota allows now."""
 
@@ -75,9 +111,11 @@ class RequestScheduler:
         self.hass = hass
         self.budget = budget
         self.throttled_until: datetime | None = None
+        self.token_valid_until: datetime | None = None
+        self._token_lifetime = TOKEN_LIFETIME
         self._sent: deque[datetime] = deque()
         self._timed: deque[datetime] = deque()
-        self._reserved: dict[object, datetime] = {}
+        self._reserved: dict[object, _Booking] = {}
         self._backoff_step = 0
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsub_expiry: CALLBACK_TYPE | None = None
@@ -86,21 +124,23 @@ class RequestScheduler:
     @property
     def requests_last_hour(self) -> int:
         """Return how many requests went out over the last hour."""
-        self._forget_before(dt_util.utcnow() - WINDOW)
+        self._forget_before(dt_util.utcnow())
         return len(self._sent)
 
     @property
-    def timed_reads_last_hour(self) -> int:
-        """Return how many timed reads went out over the last hour."""
-        self._forget_before(dt_util.utcnow() - WINDOW)
-        return len(self._timed)
+    def timed_requests_last_hour(self) -> int:
+        """Return how many timed reads and access tokens went out over the last hour."""
+        since = dt_util.utcnow() - WINDOW
+        return sum(1 for moment in self._timed if moment > since)
 
     @property
     def state(self) -> QuotaState:
         """Return whether timed reads may go out now."""
         if self.is_throttled:
             return QuotaState.THROTTLED
-        if self.timed_reads_last_hour >= self.budget:
+        now = dt_util.utcnow()
+        self._forget_before(now)
+        if len(self._timed) >= self._limit(Priority.URGENT):
             return QuotaState.BUDGET_REACHED
         return QuotaState.OK
 
@@ -111,13 +151,19 @@ class RequestScheduler:
             self.throttled_until is not None and dt_util.utcnow() < self.throttled_until
         )
 
-    def admits(self, priority: Priority) -> bool:
-        """Tell whether a request of this priority may go out now."""
+    def admits(self, priority: Priority, owner: object | None = None) -> bool:
+        """Tell whether a request of this priority may go out now.
+
+        It must fit in its share of the hour, and leave room for the reads of
+        higher priority booked within the next hour.
+        """
         if priority is Priority.ON_DEMAND:
             return True
         if self.is_throttled:
             return False
-        return self.timed_reads_last_hour + 1 <= self._limit(priority)
+        now = dt_util.utcnow()
+        self._forget_before(now)
+        return self._budget_conflict(now, priority, owner) is None
 
     @callback
     def async_record_request(
@@ -133,23 +179,50 @@ class RequestScheduler:
         self._async_notify()
 
     @callback
+    def async_on_token(self, valid_until: datetime | None) -> None:
+        """Count the request that fetched an access token, and learn how long it serves.
+
+        None: the session dropped its token; the next read fetches one.
+        """
+        self.token_valid_until = valid_until
+        if valid_until is None:
+            return
+        now = dt_util.utcnow()
+        if valid_until > now:
+            self._token_lifetime = valid_until - now
+        # Timed reads are what keeps the session alive: their budget pays.
+        self._sent.append(now)
+        self._timed.append(now)
+        self._async_notify()
+
+    @callback
     def async_reserve(
-        self, owner: object, desired: datetime, priority: Priority
+        self,
+        owner: object,
+        desired: datetime,
+        priority: Priority,
+        *,
+        earlier: timedelta = _NO_LEEWAY,
+        later: timedelta = _NO_LEEWAY,
     ) -> datetime:
-        """Book the first moment from `desired` on that keeps budget and spacing."""
+        """Book the first moment from about `desired` that keeps budget and spacing.
+
+        Within the leeway, the moment closest to `desired` that an access token
+        covers is preferred.
+        """
         self._reserved.pop(owner, None)
-        moment = desired
+        now = dt_util.utcnow()
+        self._forget_before(now)
+        moment = self._on_a_token(desired, max(desired - earlier, now), desired + later)
         if self.throttled_until is not None:
             moment = max(moment, self.throttled_until)
-        limit = self._limit(priority)
-        booked = sorted([*self._timed, *self._reserved.values()])
         give_up = desired + _HORIZON
         while moment < give_up:
-            later = self._after_conflict(booked, moment, limit)
-            if later is None:
+            later_moment = self._after_conflict(moment, priority)
+            if later_moment is None:
                 break
-            moment = later
-        self._reserved[owner] = moment
+            moment = later_moment
+        self._reserved[owner] = _Booking(moment, priority)
         return moment
 
     @callback
@@ -204,29 +277,106 @@ class RequestScheduler:
         self._listeners.clear()
 
     def _limit(self, priority: Priority) -> float:
-        """Return how many requests an hour this priority may fill."""
-        return self.budget * BUDGET_SHARE.get(priority, float("inf"))
+        """Return how many timed requests this priority may send per budget window."""
+        share = BUDGET_SHARE.get(priority, float("inf"))
+        return self.budget * share * (BUDGET_WINDOW / WINDOW)
 
-    def _forget_before(self, start: datetime) -> None:
-        """Drop the requests that left the sliding hour."""
-        for sent in (self._sent, self._timed):
-            while sent and sent[0] <= start:
+    def _forget_before(self, now: datetime) -> None:
+        """Drop the requests that left the last hour, or the budget's window."""
+        for sent, window in ((self._sent, WINDOW), (self._timed, BUDGET_WINDOW)):
+            while sent and sent[0] <= now - window:
                 sent.popleft()
 
-    @staticmethod
-    def _after_conflict(
-        booked: list[datetime], moment: datetime, limit: float
+    def _booked(
+        self, priority: Priority, owner: object | None = None
+    ) -> list[datetime]:
+        """Return the timed requests sent and the reads booked at `priority` or more."""
+        return sorted(
+            [
+                *self._timed,
+                *(
+                    booking.moment
+                    for other, booking in self._reserved.items()
+                    if other is not owner and booking.priority >= priority
+                ),
+            ]
+        )
+
+    def _budget_conflict(
+        self, moment: datetime, priority: Priority, owner: object | None = None
     ) -> datetime | None:
+        """Return a later moment to try if `moment` overfills an hour, else None.
+
+        The hour before `moment` must have room at `priority`, and so must the
+        hours ending on the higher reads booked in the hour after it.
+        """
+        booked = self._booked(priority, owner)
+        limit = self._limit(priority)
+        start = bisect_right(booked, moment - BUDGET_WINDOW)
+        in_window = booked[start : bisect_right(booked, moment)]
+        if len(in_window) + 1 > limit:
+            # Wait until enough of the window's requests have left it.
+            must_leave = len(in_window) + 1 - math.floor(limit)
+            return in_window[must_leave - 1] + BUDGET_WINDOW
+        higher_booked: dict[Priority, list[datetime]] = {}
+        for other, booking in self._reserved.items():
+            if (
+                other is owner
+                or booking.priority <= priority
+                or not moment < booking.moment < moment + BUDGET_WINDOW
+            ):
+                continue
+            if booking.priority not in higher_booked:
+                higher_booked[booking.priority] = self._booked(booking.priority, owner)
+            higher = higher_booked[booking.priority]
+            start = bisect_right(higher, booking.moment - BUDGET_WINDOW)
+            count = bisect_right(higher, booking.moment) - start
+            if count + 1 > self._limit(booking.priority):
+                # No room before that read: go after it.
+                return booking.moment + SPACING
+        return None
+
+    def _after_conflict(self, moment: datetime, priority: Priority) -> datetime | None:
         """Return a later moment if `moment` breaks spacing or budget, else None."""
-        for other in booked:
-            if abs(other - moment) < SPACING:
-                return other + SPACING
-        in_window = [other for other in booked if moment - WINDOW < other <= moment]
-        if len(in_window) + 1 <= limit:
-            return None
-        # Wait until enough of the hour's reads have left the window.
-        must_leave = len(in_window) + 1 - math.floor(limit)
-        return in_window[must_leave - 1] + WINDOW
+        for booking in self._reserved.values():
+            if abs(booking.moment - moment) < SPACING:
+                return booking.moment + SPACING
+        if self._timed and abs(self._timed[-1] - moment) < SPACING:
+            return self._timed[-1] + SPACING
+        return self._budget_conflict(moment, priority)
+
+    def _on_a_token(self, desired: datetime, low: datetime, high: datetime) -> datetime:
+        """Return the moment in [low, high] closest to `desired` an access token covers.
+
+        The current token covers until it expires; each booked read that finds
+        no valid token fetches one, which covers the reads after it.
+        """
+        best = desired
+        found: timedelta | None = None
+        for start, end in self._token_spans(low):
+            first, last = max(start, low), min(end - TOKEN_MARGIN, high)
+            if first > last:
+                continue
+            candidate = min(max(desired, first), last)
+            distance = abs(candidate - desired)
+            if found is None or distance < found:
+                best, found = candidate, distance
+        return best
+
+    def _token_spans(self, since: datetime) -> list[tuple[datetime, datetime]]:
+        """Return when access tokens are expected to be valid, from now on."""
+        now = dt_util.utcnow()
+        spans: list[tuple[datetime, datetime]] = []
+        covered_until = now
+        if self.token_valid_until is not None and self.token_valid_until > now:
+            covered_until = self.token_valid_until
+            spans.append((now, covered_until))
+        for moment in sorted(booking.moment for booking in self._reserved.values()):
+            if moment >= covered_until:
+                covered_until = moment + self._token_lifetime
+                if covered_until > since:
+                    spans.append((moment, covered_until))
+        return spans
 
     @callback
     def _async_notify(self) -> None:
@@ -257,5 +407,5 @@ class RequestScheduler:
     def _async_on_expiry(self, _now: datetime) -> None:
         """Refresh what the diagnostic entities show."""
         self._unsub_expiry = None
-        self._forget_before(dt_util.utcnow() - WINDOW)
+        self._forget_before(dt_util.utcnow())
         self._async_notify()

@@ -27,6 +27,7 @@ from .endpoints import CONTRACTS, ENDPOINTS, HEARTBEATS
 from .labels import display_label
 from .planner import ChargePlanner
 from .polling import AFTER_UPLOAD, PollingPlan
+from .scheduler import Priority, Timing
 from .vehicle_specs import default_battery_capacity
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class RenaultConnectVehicle:
         if self.polling.heartbeat_key not in self.coordinators:
             self._async_choose_heartbeat()
             if heartbeat := self.heartbeat:
-                heartbeat.async_read_soon(AFTER_UPLOAD)
+                heartbeat.async_read_soon(Timing(AFTER_UPLOAD, Priority.ROUTINE))
 
     @property
     def heartbeat(self) -> EndpointCoordinator | None:
@@ -173,7 +174,7 @@ class RenaultConnectVehicle:
         roles = self.polling.on_heartbeat(data)
         for other in self.coordinators.values():
             if other is not coordinator and other.description.role in roles:
-                other.async_read_soon(AFTER_UPLOAD)
+                other.async_read_soon(self.polling.after_upload(other.description.role))
 
     @callback
     def async_watch(
