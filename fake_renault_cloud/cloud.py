@@ -18,7 +18,7 @@ from renault_api.const import (
     CONF_KAMEREON_URL,
 )
 
-from . import admin
+from . import admin, pictures
 from .clock import Clock
 from .faults import FaultRegistry
 from .gigya import GigyaService
@@ -146,6 +146,7 @@ class FakeRenaultCloud(World):
         app = web.Application(middlewares=[self._log_request])
         app.router.add_route("*", "/gigya/{method}", self._handle_gigya)
         app.router.add_route("*", "/kamereon/{tail:.*}", self._handle_kamereon)
+        app.router.add_get(pictures.ROUTE, pictures.handle)
         app.add_routes(admin.AdminApi(self).routes())
         return app
 

@@ -15,9 +15,11 @@ def build_demo_cloud(clock: Clock | None = None) -> FakeRenaultCloud:
 
     The user needs a two-factor code, sent to the login address. A MYRENAULT
     account holds a ZOE (phase 2), a Megane E-Tech, a Spring and a Captur
-    plug-in hybrid; an SFDC account holds nothing.
+    plug-in hybrid; an SFDC account holds nothing. The cars' pictures are
+    the cloud's own.
     """
     cloud = FakeRenaultCloud(clock)
+    cloud.serve_pictures = True
     user = cloud.add_user(
         DEMO_EMAIL,
         DEMO_PASSWORD,

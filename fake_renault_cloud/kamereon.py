@@ -339,7 +339,11 @@ class KamereonService:
         if account is None or account.owner is not user or gone:
             raise Rejected(errors.FORBIDDEN)
         if target.endpoint == "vehicles":
-            return json_response(self._vehicles(account, request.query["country"]))
+            return json_response(
+                self._vehicles(
+                    account, request.query["country"], self._pictures_root(request)
+                )
+            )
         vehicle = next(
             (item for item in account.vehicles if item.vin == target.vin), None
         )
@@ -355,7 +359,9 @@ class KamereonService:
         if target.endpoint == "details":
             if vehicle.details_missing:
                 raise Rejected(errors.RESOURCE_NOT_FOUND)
-            return json_response(render.vehicle_details(vehicle))
+            return json_response(
+                render.vehicle_details(vehicle, self._pictures_root(request))
+            )
         if target.endpoint == "contracts":
             return json_response(render.contracts(vehicle, request.query))
         op = target.op
@@ -427,14 +433,22 @@ class KamereonService:
         ]
         return body
 
+    def _pictures_root(self, request: web.Request) -> str | None:
+        """Return this server's root URL when it serves the pictures, else None."""
+        return str(request.url.origin()) if self._world.serve_pictures else None
+
     @staticmethod
-    def _vehicles(account: FakeAccount, country: str) -> dict[str, Any]:
+    def _vehicles(
+        account: FakeAccount, country: str, pictures_root: str | None
+    ) -> dict[str, Any]:
         """Render the vehicle list of an account."""
         return {
             "accountId": account.account_id,
             "country": country,
             "vehicleLinks": [
-                render.vehicle_link(vehicle, account.linked_at[vehicle.vin])
+                render.vehicle_link(
+                    vehicle, account.linked_at[vehicle.vin], pictures_root
+                )
                 for vehicle in account.vehicles
             ],
         }

@@ -9,7 +9,7 @@ import math
 import re
 from typing import Any
 
-from . import kamereon_errors as errors, payloads, schedules
+from . import kamereon_errors as errors, payloads, pictures, schedules
 from .kamereon_errors import Rejected
 from .operations import Op
 from .profiles import ChargePolicy, DoorStyle
@@ -365,17 +365,26 @@ def ev_settings(vehicle: FakeVehicle) -> dict[str, Any]:
     return dict(vehicle.settings.ev_settings)
 
 
-def vehicle_details(vehicle: FakeVehicle) -> dict[str, Any]:
-    """Render the vehicle details, from the model's captured payload."""
+def vehicle_details(
+    vehicle: FakeVehicle, pictures_root: str | None = None
+) -> dict[str, Any]:
+    """Render the vehicle details, from the model's captured payload.
+
+    With a ``pictures_root``, the pictures are that server's rather than Renault's.
+    """
     profile = vehicle.profile
     captured: dict[str, Any] = payloads.template(profile.details_payload)
     details: dict[str, Any] = captured["vehicleLinks"][0]["vehicleDetails"]
     details.update(profile.details)
     details.update(vin=vehicle.vin, registrationNumber=vehicle.registration)
+    if pictures_root is not None:
+        pictures.point_renditions_at(details, pictures_root, profile.name)
     return details
 
 
-def vehicle_link(vehicle: FakeVehicle, linked: datetime) -> dict[str, Any]:
+def vehicle_link(
+    vehicle: FakeVehicle, linked: datetime, pictures_root: str | None = None
+) -> dict[str, Any]:
     """Render one entry of an account's vehicle list."""
     brand = vehicle.profile.brand
     link: dict[str, Any] = {
@@ -391,7 +400,7 @@ def vehicle_link(vehicle: FakeVehicle, linked: datetime) -> dict[str, Any]:
         "connectedDriver": {"role": "MAIN_DRIVER"},
     }
     if not vehicle.details_missing:
-        link["vehicleDetails"] = vehicle_details(vehicle)
+        link["vehicleDetails"] = vehicle_details(vehicle, pictures_root)
     return link
 
 

@@ -85,6 +85,8 @@ class World:
         self.accounts: dict[str, FakeAccount] = {}
         self.vehicles: dict[str, FakeVehicle] = {}
         self.action_delay = 30.0  # seconds before a remote action reaches a new car
+        # Whether the cars' pictures point at this cloud rather than at Renault's.
+        self.serve_pictures = False
         self._serials = itertools.count(1)
 
     def get_user(self, email: str) -> FakeUser | None:

@@ -15,6 +15,7 @@ from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 import pytest
 import renault_api
+from renault_api.kamereon import models
 
 from custom_components.renault_connect.config_flow import CONF_CODE
 from custom_components.renault_connect.const import (
@@ -23,7 +24,13 @@ from custom_components.renault_connect.const import (
     CONF_LOGIN_TOKEN,
     DOMAIN,
 )
-from custom_components.renault_connect.redact import RENAULT_API_LOGGERS, SECRETS
+from custom_components.renault_connect.redact import (
+    MODEL_MAP_LOGGER,
+    RENAULT_API_LOGGERS,
+    SECRETS,
+    UNDOCUMENTED_MODELS,
+    install,
+)
 from fake_renault_cloud import FakeRenaultCloud, FakeUser
 
 from .const import EMAIL, LOCALE, PASSWORD
@@ -140,3 +147,45 @@ def test_filter_covers_every_renault_api_logger() -> None:
         in Path(importlib.util.find_spec(module.name).origin or "").read_text()
     }
     assert logging_modules <= set(RENAULT_API_LOGGERS)
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        (logging.INFO, []),
+        (
+            logging.DEBUG,
+            [
+                ("DEBUG", "Model XNEW00 is not documented"),
+                ("DEBUG", "Endpoint charges for model X102VE is not documented"),
+            ],
+        ),
+    ],
+)
+def test_undocumented_model_warnings_are_debug(
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    level: int,
+    expected: list[tuple[str, str]],
+) -> None:
+    """renault-api's requests for model documentation only show when debugging."""
+    # renault-api warns once per process: forget what it warned before.
+    monkeypatch.setattr(models, "_ALREADY_WARNED_VEHICLE", set())
+    monkeypatch.setattr(models, "_ALREADY_WARNED_VEHICLE_ENDPOINT", set())
+    install()
+    caplog.set_level(level, logger=MODEL_MAP_LOGGER)
+    models.get_model_endpoints("XNEW00")
+    models.get_model_endpoint("X102VE", "charges")
+    assert [
+        (record.levelname, record.getMessage().split(",")[0])
+        for record in caplog.records
+    ] == expected
+
+
+def test_model_map_keeps_other_records() -> None:
+    """Other records of renault-api's model map pass unchanged."""
+    record = logging.LogRecord(
+        MODEL_MAP_LOGGER, logging.WARNING, __file__, 1, "Other", None, None
+    )
+    assert UNDOCUMENTED_MODELS.filter(record)
+    assert record.levelno == logging.WARNING

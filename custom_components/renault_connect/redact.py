@@ -4,6 +4,9 @@ renault-api logs whole Kamereon URLs and response bodies at debug level: VINs,
 plates, positions. A filter on each of its loggers, and on ours, replaces the
 known secrets of every entry, and anything shaped like a JWT, an e-mail address
 a GPS coordinate or an identifier, before a record reaches any handler.
+
+renault-api also warns, at every start, about each model and endpoint missing
+from its model map; those warnings are demoted to debug level.
 """
 
 from __future__ import annotations
@@ -76,6 +79,29 @@ class SecretFilter(logging.Filter):
 SECRETS = SecretFilter()
 
 
+class UndocumentedModelFilter(logging.Filter):
+    """Demotes renault-api's "not documented" warnings to debug level.
+
+    They ask for help documenting a model's endpoints, once per model and
+    endpoint at every start; the integration learns which endpoints a car
+    answers by itself, so the user has nothing to act on.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep the warning only where debug logging is on, as a debug record."""
+        if record.levelno != logging.WARNING or "is not documented" not in str(
+            record.msg
+        ):
+            return True
+        record.levelno = logging.DEBUG
+        record.levelname = logging.getLevelName(logging.DEBUG)
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+UNDOCUMENTED_MODELS = UndocumentedModelFilter()
+MODEL_MAP_LOGGER = "renault_api.kamereon.models"
+
+
 # The loggers renault-api logs through (one per module that logs); a test
 # checks that the list still covers the installed library.
 RENAULT_API_LOGGERS = (
@@ -92,8 +118,11 @@ RENAULT_API_LOGGERS = (
 
 
 def install() -> None:
-    """Put the filter on every logger that could see a secret (once)."""
+    """Put the filters on renault-api's loggers and on ours (once)."""
     for name in (*RENAULT_API_LOGGERS, __package__ or __name__):
         logger = logging.getLogger(name)
         if SECRETS not in logger.filters:
             logger.addFilter(SECRETS)
+    model_map = logging.getLogger(MODEL_MAP_LOGGER)
+    if UNDOCUMENTED_MODELS not in model_map.filters:
+        model_map.addFilter(UNDOCUMENTED_MODELS)
