@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
+import signal
 
 from .cloud import FakeRenaultCloud, is_loopback
 from .demo import DEMO_EMAIL, DEMO_PASSWORD, build_demo_cloud
@@ -53,18 +53,22 @@ async def _serve(arguments: argparse.Namespace) -> None:
         )
     else:
         print("No users: start with --demo for the demo account.")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # Installed explicitly: a process started from a background job inherits
+    # an ignored SIGINT, and Python then never raises KeyboardInterrupt.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop_signal, stop.set)
     print("Press Ctrl-C to stop.", flush=True)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await cloud.stop()
 
 
 def main() -> None:
-    """Run until Ctrl-C."""
-    arguments = _parse_arguments()
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(arguments))
+    """Run until Ctrl-C (SIGINT) or SIGTERM."""
+    asyncio.run(_serve(_parse_arguments()))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 import re
 from typing import Any
@@ -28,6 +29,8 @@ from fake_renault_cloud import FakeRenaultCloud
 from .common import vehicle_device
 from .const import EMAIL, PASSWORD
 
+# The contract the fake cloud dates from today.
+CONNECTED_SERVICES_CONTRACT = "ZECONNECTP"
 # Values that change from run to run.
 VOLATILE = props("entry_id", "created_at", "modified_at")
 TIMESTAMP = re.compile(
@@ -35,11 +38,28 @@ TIMESTAMP = re.compile(
 )
 
 
-def _times_replaced(data: Any, path: Any) -> Any:  # noqa: ARG001 - syrupy passes it
-    """Replace the cloud's upload times, which follow the clock, by a marker."""
-    if isinstance(data, str) and TIMESTAMP.fullmatch(data):
-        return "<timestamp>"
-    return data
+def _clock_values_replaced(fake_cloud: FakeRenaultCloud) -> Callable[..., Any]:
+    """Return a matcher replacing what follows the clock by markers.
+
+    The cloud's upload times follow the clock, and so do the dates of the
+    connected-services contract of a car delivered a year before today.
+    """
+    contract_dates = {
+        contract[field]: f"<connected services {field}>"
+        for vehicle in fake_cloud.vehicles.values()
+        for contract in vehicle.contracts
+        if contract.get("code") == CONNECTED_SERVICES_CONTRACT
+        for field in ("startDate", "endDate")
+    }
+
+    def replace(data: Any, path: Any) -> Any:  # noqa: ARG001 - syrupy passes it
+        if isinstance(data, str) and TIMESTAMP.fullmatch(data):
+            return "<timestamp>"
+        if isinstance(data, str) and data in contract_dates:
+            return contract_dates[data]
+        return data
+
+    return replace
 
 
 def _secrets(fake_cloud: FakeRenaultCloud, entry: MockConfigEntry) -> list[str]:
@@ -75,7 +95,9 @@ async def test_entry_diagnostics(
         hass, hass_client, init_integration
     )
 
-    assert diagnostics == snapshot(exclude=VOLATILE, matcher=_times_replaced)
+    assert diagnostics == snapshot(
+        exclude=VOLATILE, matcher=_clock_values_replaced(fake_cloud)
+    )
     assert diagnostics["entry"]["data"][CONF_PASSWORD] == "**REDACTED**"
     dump = json.dumps(diagnostics)
     for secret in _secrets(fake_cloud, init_integration):
@@ -98,7 +120,7 @@ async def test_device_diagnostics(
         hass, hass_client, init_integration, device
     )
 
-    assert diagnostics == snapshot(matcher=_times_replaced)
+    assert diagnostics == snapshot(matcher=_clock_values_replaced(fake_cloud))
     dump = json.dumps(diagnostics)
     for secret in _secrets(fake_cloud, init_integration):
         assert secret not in dump

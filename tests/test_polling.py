@@ -33,6 +33,7 @@ from custom_components.renault_connect.scheduler import (
     BUDGET_WINDOW,
     SPACING,
     TOKEN_MARGIN,
+    WINDOW,
     Priority,
     RequestScheduler,
     Timing,
@@ -141,6 +142,26 @@ async def test_scheduler_spaces_and_budgets(
     assert scheduler.state == "budget_reached"
     freezer.tick(BUDGET_WINDOW - timedelta(hours=1))
     assert scheduler.state == "ok"
+    scheduler.async_shutdown()
+
+
+async def test_quota_state_turns_ok_by_itself(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The quota sensor hears when the budget window frees, with no request since."""
+    freezer.move_to(DAYTIME)
+    scheduler = RequestScheduler(hass, budget=1)
+    states: list[str] = []
+    scheduler.async_add_listener(lambda: states.append(scheduler.state))
+    for _ in range(3):
+        scheduler.async_record_request(Priority.URGENT)
+    assert states[-1] == "budget_reached"
+    # The requests leave the last hour, not yet the budget window.
+    await wait(hass, freezer, WINDOW.total_seconds() + 1)
+    assert scheduler.requests_last_hour == 0
+    assert states[-1] == "budget_reached"
+    await wait(hass, freezer, (BUDGET_WINDOW - WINDOW).total_seconds())
+    assert states[-1] == "ok"
     scheduler.async_shutdown()
 
 

@@ -1103,9 +1103,10 @@ async def test_history_checks(
 
 
 async def test_history_refused_by_the_cloud(
-    hass: HomeAssistant, fake_cloud: FakeRenaultCloud
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
 ) -> None:
     """A history the cloud refuses says why."""
+    freezer.move_to(START)
     _, _, device_id = await _setup(hass, fake_cloud, "zoe_50")
     fake_cloud.faults.add(Fault("quota", endpoint="charges"))
 

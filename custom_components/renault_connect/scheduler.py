@@ -2,11 +2,12 @@
 
 Renault's cloud limits the requests of each account. Every request of an
 account (reads, commands, and the access tokens the library fetches for them)
-is counted over a sliding hour, and the timed reads fit in what is left of the
-hourly budget: each gets a moment that keeps the hour within its priority's
-share, away from the other reads (so that several cars never burst), and, when
-its plan leaves some leeway, while an access token is still valid (so that
-reads share tokens instead of paying one each). A higher priority takes the
+is counted and shown over a sliding hour. The timed reads and their tokens
+keep to the hourly budget averaged over a three-hour window: each read gets a
+moment that keeps the window within its priority's share, away from the other
+reads (so that several cars never burst), and, when its plan leaves some
+leeway, while an access token is still valid (so that reads share tokens
+instead of paying one each). A higher priority takes the
 room of lower ones, which wait for the next moment the budget allows. When the
 cloud says the quota is reached, timed reads pause with a growing back-off.
 Requests made on demand (setup, commands and their checks, a user's refresh)
@@ -95,6 +96,11 @@ class _Booking:
     priority: Priority
 
 
+def _window_until(booked: list[datetime], end: datetime) -> list[datetime]:
+    """Return the sorted moments within the budget window that ends at `end`."""
+    return booked[bisect_right(booked, end - BUDGET_WINDOW) : bisect_right(booked, end)]
+
+
 class QuotaState(StrEnum):
     """What the account's quota allows now."""
 
@@ -154,8 +160,8 @@ class RequestScheduler:
     def admits(self, priority: Priority, owner: object | None = None) -> bool:
         """Tell whether a request of this priority may go out now.
 
-        It must fit in its share of the hour, and leave room for the reads of
-        higher priority booked within the next hour.
+        It must fit in its share of the budget window, and leave room for the
+        reads of higher priority booked within the next window.
         """
         if priority is Priority.ON_DEMAND:
             return True
@@ -270,7 +276,7 @@ class RequestScheduler:
 
     @callback
     def async_shutdown(self) -> None:
-        """Stop the timer that follows the sliding hour."""
+        """Stop the timer that follows the counted requests."""
         if self._unsub_expiry is not None:
             self._unsub_expiry()
             self._unsub_expiry = None
@@ -305,15 +311,14 @@ class RequestScheduler:
     def _budget_conflict(
         self, moment: datetime, priority: Priority, owner: object | None = None
     ) -> datetime | None:
-        """Return a later moment to try if `moment` overfills an hour, else None.
+        """Return a later moment to try if `moment` overfills a window, else None.
 
-        The hour before `moment` must have room at `priority`, and so must the
-        hours ending on the higher reads booked in the hour after it.
+        The budget window ending at `moment` must have room at `priority`, and
+        so must the windows ending on the higher reads booked after it.
         """
         booked = self._booked(priority, owner)
         limit = self._limit(priority)
-        start = bisect_right(booked, moment - BUDGET_WINDOW)
-        in_window = booked[start : bisect_right(booked, moment)]
+        in_window = _window_until(booked, moment)
         if len(in_window) + 1 > limit:
             # Wait until enough of the window's requests have left it.
             must_leave = len(in_window) + 1 - math.floor(limit)
@@ -328,10 +333,8 @@ class RequestScheduler:
                 continue
             if booking.priority not in higher_booked:
                 higher_booked[booking.priority] = self._booked(booking.priority, owner)
-            higher = higher_booked[booking.priority]
-            start = bisect_right(higher, booking.moment - BUDGET_WINDOW)
-            count = bisect_right(higher, booking.moment) - start
-            if count + 1 > self._limit(booking.priority):
+            higher = _window_until(higher_booked[booking.priority], booking.moment)
+            if len(higher) + 1 > self._limit(booking.priority):
                 # No room before that read: go after it.
                 return booking.moment + SPACING
         return None
@@ -380,7 +383,7 @@ class RequestScheduler:
 
     @callback
     def _async_notify(self) -> None:
-        """Tell the diagnostic entities, and follow the hour's oldest request."""
+        """Tell the diagnostic entities, and follow the oldest counted requests."""
         for update in list(self._listeners):
             update()
         self._async_schedule_expiry()
@@ -396,6 +399,9 @@ class RequestScheduler:
         moments = []
         if self._sent:
             moments.append(self._sent[0] + WINDOW)
+        if self._timed:
+            # The budget has room again when the window's oldest leaves it.
+            moments.append(self._timed[0] + BUDGET_WINDOW)
         if self.is_throttled and self.throttled_until is not None:
             moments.append(self.throttled_until)
         if moments:

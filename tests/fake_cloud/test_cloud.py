@@ -118,18 +118,31 @@ def test_runner_refuses_other_hosts() -> None:
 
 
 def test_runner_demo() -> None:
-    """The runner prints the URL, the demo login and how to read the code."""
-    with subprocess.Popen(
+    """The runner prints the URL, the demo login and how to read the code.
+
+    It stops on SIGINT even when started with SIGINT ignored, as a process
+    started from a background job is.
+    """
+    runner = subprocess.Popen(
         [sys.executable, "-m", "fake_renault_cloud", "--demo", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
-    ) as runner:
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
+    )
+    try:
         assert runner.stdout is not None
         lines: list[str] = []
         while not lines or not lines[-1].startswith("Press Ctrl-C"):
-            lines.append(runner.stdout.readline())
+            line = runner.stdout.readline()
+            assert line, f"the runner ended early: {''.join(lines)}"
+            lines.append(line)
         runner.send_signal(signal.SIGINT)
         assert runner.wait(timeout=30) == 0
+    finally:
+        runner.kill()
+        runner.wait(timeout=30)
+        assert runner.stdout is not None
+        runner.stdout.close()
     output = "".join(lines)
     assert "Fake Renault cloud on http://127.0.0.1:" in output
     assert f"{DEMO_EMAIL} / {DEMO_PASSWORD}" in output
