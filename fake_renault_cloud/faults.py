@@ -35,6 +35,16 @@ class FaultKind(StrEnum):
     PRIVACY_MODE = "privacy_mode"
     LOW_BATTERY = "low_battery"
     ACTION_IN_PROGRESS = "action_in_progress"
+    # A gateway in front of the cloud answers instead of it, not in JSON.
+    GATEWAY_429 = "gateway_429"
+    GATEWAY_429_RETRY_AFTER = "gateway_429_retry_after"
+    GATEWAY_503 = "gateway_503"
+    GATEWAY_503_RETRY_AFTER_DATE = "gateway_503_retry_after_date"
+    HTML_200 = "html_200"
+    # The cloud answers, but what it says is odd.
+    ODD_ANSWER = "odd_answer"
+    EMPTY_VEHICLE_LIST = "empty_vehicle_list"
+    VEHICLE_WITHOUT_DETAILS = "vehicle_without_details"
 
     @property
     def services(self) -> frozenset[str]:
@@ -45,6 +55,11 @@ class FaultKind(StrEnum):
     def gigya_methods(self) -> frozenset[str] | None:
         """Return the only Gigya methods the fault hits (None: all of them)."""
         return _GIGYA_METHODS.get(self)
+
+    @property
+    def endpoints(self) -> frozenset[str] | None:
+        """Return the only Kamereon endpoints the fault hits (None: all of them)."""
+        return _ENDPOINTS.get(self)
 
 
 _SERVICES = {
@@ -57,12 +72,19 @@ _SERVICES = {
     FaultKind.PRIVACY_MODE: frozenset({KAMEREON}),
     FaultKind.LOW_BATTERY: frozenset({KAMEREON}),
     FaultKind.ACTION_IN_PROGRESS: frozenset({KAMEREON}),
+    FaultKind.ODD_ANSWER: frozenset({KAMEREON}),
+    FaultKind.EMPTY_VEHICLE_LIST: frozenset({KAMEREON}),
+    FaultKind.VEHICLE_WITHOUT_DETAILS: frozenset({KAMEREON}),
     FaultKind.INVALID_CREDENTIALS: frozenset({GIGYA}),
     FaultKind.TFA_REQUIRED: frozenset({GIGYA}),
 }
 _GIGYA_METHODS = {
     FaultKind.JWT_REJECTED: frozenset({"accounts.getJWT"}),
     FaultKind.TFA_REQUIRED: frozenset({"accounts.login"}),
+}
+_ENDPOINTS = {
+    FaultKind.EMPTY_VEHICLE_LIST: frozenset({"vehicles"}),
+    FaultKind.VEHICLE_WITHOUT_DETAILS: frozenset({"vehicles"}),
 }
 
 
@@ -75,7 +97,11 @@ class Fault:
     exact operation such as ``kcm/charge/pause-resume:pause``, or a Gigya
     method such as ``accounts.getJWT``) and ``method`` (GET, POST). ``times``
     is how many matching requests it hits (None: until removed). ``delay`` is
-    the seconds ``slow`` waits (default 5) and ``timeout`` holds (default 600).
+    the seconds ``slow`` waits (default 5) and ``timeout`` holds (default 600),
+    and the wait the ``*_retry_after*`` gateway faults ask for (default 600:
+    in seconds for 429, as an HTTP date for 503). ``attributes`` are the
+    values an ``odd_answer`` puts in the answer: into its data's attributes,
+    or into the body itself when it has none (None makes a field null).
     """
 
     def __init__(  # noqa: PLR0913 - the criteria are the point
@@ -89,6 +115,7 @@ class Fault:
         method: str | None = None,
         times: int | None = None,
         delay: float | None = None,
+        attributes: dict[str, Any] | None = None,
     ) -> None:
         """Describe the fault; ``kind`` is a FaultKind or its name."""
         self.kind = FaultKind(kind)
@@ -102,6 +129,7 @@ class Fault:
             raise ValueError(msg)
         self.times = times
         self.delay = delay
+        self.attributes = attributes
         self.hits = 0
         self.fault_id: str | None = None
         self.added_at: datetime | None = None
@@ -125,6 +153,9 @@ class Fault:
             and methods is not None
             and record.endpoint not in methods
         ):
+            return False
+        only = self.kind.endpoints
+        if only is not None and record.endpoint not in only:
             return False
         if self.endpoint is not None and self.endpoint not in {
             record.endpoint,
@@ -153,6 +184,7 @@ class Fault:
             "method": self.method,
             "times": self.times,
             "delay": self.delay,
+            "attributes": self.attributes,
             "hits": self.hits,
             "added_at": self.added_at.isoformat() if self.added_at else None,
         }

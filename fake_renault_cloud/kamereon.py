@@ -53,6 +53,34 @@ _FAULT_ERRORS = {
     FaultKind.ACTION_IN_PROGRESS: errors.CHARGE_MODE_IN_PROGRESS,
 }
 
+# Faults that let the request through, then change what the cloud answers.
+_ODD_ANSWERS = frozenset(
+    {
+        FaultKind.ODD_ANSWER,
+        FaultKind.EMPTY_VEHICLE_LIST,
+        FaultKind.VEHICLE_WITHOUT_DETAILS,
+    }
+)
+
+
+def _odd_answer(answer: web.Response, fault: Fault) -> web.Response:
+    """Change a JSON answer the way the fault says."""
+    body = json.loads(answer.text or "null")
+    if fault.kind is FaultKind.EMPTY_VEHICLE_LIST:
+        body["vehicleLinks"] = []
+    elif fault.kind is FaultKind.VEHICLE_WITHOUT_DETAILS:
+        for link in body["vehicleLinks"]:
+            link.pop("vehicleDetails", None)
+    elif isinstance(body, dict):
+        data = body.get("data")
+        values = (
+            data["attributes"]
+            if isinstance(data, dict) and "attributes" in data
+            else body
+        )
+        values.update(fault.attributes or {})
+    return json_response(body, answer.status)
+
 
 @dataclass(frozen=True)
 class _Post:
@@ -200,10 +228,13 @@ class KamereonService:
         if isinstance(outcome, web.Response):
             return outcome
         try:
-            return self._answer(request, target, token, outcome)
+            answer = self._answer(request, target, token, outcome)
         except Rejected as rejected:
             error = rejected.error
             return json_response(error.body(), error.status)
+        if outcome is not None and outcome.kind in _ODD_ANSWERS:
+            return _odd_answer(answer, outcome)
+        return answer
 
     def _user_of(self, token: str) -> FakeUser | None:
         """Return the user of a JWT this cloud signed (expired or not)."""
@@ -417,8 +448,19 @@ class KamereonService:
             firstName=user.first_name,
             lastName=user.last_name,
         )
-        body["idp"]["login"] = user.email
+        body.update(partyId=user.party_id, mdmId=user.mdm_id)
+        body["idp"].update(idpId=user.uid, login=user.email)
         body["emails"][0]["emailValue"] = user.email
+        body["phones"][0]["phoneValue"] = user.phone
+        body["addresses"] = [
+            {
+                "addressType": "MAIN",
+                "addressLine1": user.street,
+                "postalCode": user.postal_code,
+                "city": user.city,
+                "countryCode": user.country,
+            }
+        ]
         body["accounts"] = [
             {
                 "accountId": account.account_id,

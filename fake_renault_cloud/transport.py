@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 import contextlib
 from contextvars import ContextVar
+from datetime import timedelta
+from email.utils import format_datetime
 import json
 from typing import Any
 
@@ -31,6 +33,11 @@ SERVER_ERROR_HTML = """<html>
   </body>
 </html>
 """
+
+SERVICE_UNAVAILABLE_HTML = SERVER_ERROR_HTML.replace(
+    "500 Internal Server Error", "503 Service Temporarily Unavailable"
+)
+DEFAULT_RETRY_AFTER_SECONDS = 600.0
 
 Interceptor = Callable[[RequestRecord], Awaitable[Fault | web.Response | None]]
 
@@ -101,5 +108,32 @@ class FaultInterceptor:
                     text=MALFORMED_JSON, content_type="application/json"
                 )
             else:
-                return fault
+                answer = gateway_answer(fault, record)
+                return fault if answer is None else answer
         return None
+
+
+def gateway_answer(fault: Fault, record: RequestRecord) -> web.Response | None:
+    """Return what a gateway in front of the cloud answers, not in JSON, or None.
+
+    Overloaded, it answers 429 or 503, with or without ``Retry-After`` (in
+    seconds, or as an HTTP date); misconfigured, an HTML page with status 200.
+    """
+    wait = timedelta(seconds=fault.delay or DEFAULT_RETRY_AFTER_SECONDS)
+    headers: dict[str, str] = {}
+    if fault.kind is FaultKind.GATEWAY_429_RETRY_AFTER:
+        headers["Retry-After"] = str(int(wait.total_seconds()))
+    elif fault.kind is FaultKind.GATEWAY_503_RETRY_AFTER_DATE:
+        headers["Retry-After"] = format_datetime(record.time + wait, usegmt=True)
+    if fault.kind in {FaultKind.GATEWAY_429, FaultKind.GATEWAY_429_RETRY_AFTER}:
+        return web.Response(status=429, text="Too Many Requests", headers=headers)
+    if fault.kind in {FaultKind.GATEWAY_503, FaultKind.GATEWAY_503_RETRY_AFTER_DATE}:
+        return web.Response(
+            status=503,
+            text=SERVICE_UNAVAILABLE_HTML,
+            content_type="text/html",
+            headers=headers,
+        )
+    if fault.kind is FaultKind.HTML_200:
+        return web.Response(text=SERVER_ERROR_HTML, content_type="text/html")
+    return None

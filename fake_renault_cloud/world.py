@@ -40,10 +40,25 @@ class FakeUser:
     country: str = "FR"
     remembered_devices: dict[str, datetime] = field(default_factory=dict)
     accounts: list[FakeAccount] = field(default_factory=list)
+    # What else the person endpoint tells about the user.
+    phone: str = "0612345678"
+    street: str = "12 rue des Lilas"
+    postal_code: str = "75011"
+    city: str = "Villeurbanne"
 
     def __repr__(self) -> str:
         """Name the user by e-mail."""
         return f"FakeUser({self.email!r})"
+
+    @property
+    def party_id(self) -> str:
+        """Return the person's id in Renault's customer records."""
+        return f"PTY{self.uid[:12].upper()}"
+
+    @property
+    def mdm_id(self) -> str:
+        """Return the person's id in Renault's master data."""
+        return f"MDM{self.uid[12:24].upper()}"
 
 
 @dataclass(eq=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 from pathlib import Path
 import pkgutil
@@ -14,6 +15,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 import renault_api
 from renault_api.kamereon import models
 
@@ -26,9 +28,11 @@ from custom_components.renault_connect.const import (
 )
 from custom_components.renault_connect.redact import (
     MODEL_MAP_LOGGER,
+    REDACTED,
     RENAULT_API_LOGGERS,
     SECRETS,
     UNDOCUMENTED_MODELS,
+    SecretFilter,
     install,
 )
 from fake_renault_cloud import FakeRenaultCloud, FakeUser
@@ -36,6 +40,7 @@ from fake_renault_cloud import FakeRenaultCloud, FakeUser
 from .const import EMAIL, LOCALE, PASSWORD
 
 JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
+INTEGRATION_LOGGER = "custom_components.renault_connect"
 
 
 async def test_full_session_logs_no_secret(
@@ -45,8 +50,14 @@ async def test_full_session_logs_no_secret(
     cloud_account: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Login with a code, setup, every read and a command log no secret."""
+    """Login with a code, setup, every read and a command log no secret.
+
+    Every logger of renault-api and of the integration logs at debug level;
+    nothing the person endpoint tells about the user shows.
+    """
     caplog.set_level(logging.DEBUG)
+    for name in (*RENAULT_API_LOGGERS, INTEGRATION_LOGGER):
+        caplog.set_level(logging.DEBUG, logger=name)
     cloud_user.tfa_required = True
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
@@ -83,6 +94,7 @@ async def test_full_session_logs_no_secret(
 
     logs = caplog.text
     assert "Received Kamereon response" in logs  # renault-api's debug logging ran
+    assert "/commerce/v1/persons/" in logs  # so did the person's
     secrets = [
         EMAIL,
         PASSWORD,
@@ -90,6 +102,16 @@ async def test_full_session_logs_no_secret(
         entry.data[CONF_LOGIN_TOKEN],
         *entry.data[CONF_DEVICE_IDS].values(),
         cloud_account,
+        cloud_user.person_id,
+        cloud_user.uid,
+        cloud_user.party_id,
+        cloud_user.mdm_id,
+        cloud_user.first_name,
+        cloud_user.last_name,
+        cloud_user.phone,
+        cloud_user.street,
+        cloud_user.postal_code,
+        cloud_user.city,
     ]
     for car in fake_cloud.accounts[cloud_account].vehicles:
         secrets += [
@@ -135,6 +157,83 @@ def test_filter_redacts_messages_and_tracebacks() -> None:
     assert record.exc_text is not None
     assert "me@example.com" not in record.exc_text
     assert "eyJa.eyJb.sig" not in record.exc_text
+
+
+def test_filter_redacts_person_fields_and_escaped_json() -> None:
+    """Fields naming or placing a person, or a car, go, even in escaped JSON."""
+    person = json.dumps(
+        {
+            "partyId": "PTY-4411",
+            "mdmId": "MDM-8822",
+            "idp": {"idpId": "b9f1c0de", "login": "someone"},
+            "phones": [{"phoneValue": "0698765432", "areaCode": "33"}],
+            "addresses": [
+                {
+                    "addressLine1": "3 impasse Verte",
+                    "postalCode": "69100",
+                    "city": "Lyon",
+                }
+            ],
+            "firstName": "Dominique",
+            "lastName": "Durand",
+        }
+    )
+    error = json.dumps({"errorMessage": json.dumps({"vin": "VF1ESCAPED0000001"})})
+    assert '\\"vin\\"' in error  # the VIN sits in JSON inside a JSON string
+
+    redacted = SecretFilter().redact(f"{person} {error}")
+
+    for value in (
+        "PTY-4411",
+        "MDM-8822",
+        "b9f1c0de",
+        "someone",
+        "0698765432",
+        "3 impasse Verte",
+        "69100",
+        "Lyon",
+        "Dominique",
+        "Durand",
+        "VF1ESCAPED0000001",
+    ):
+        assert value not in redacted, value
+
+
+def test_password_is_replaced_as_one_whole_value() -> None:
+    """A password of dictionary words leaves no trace of where it matched.
+
+    Only the whole value goes: the words of it elsewhere, or inside longer
+    words, stay as they are, and a longer secret wins over one it contains.
+    """
+    secrets = SecretFilter()
+    secrets.add([PASSWORD, "horse battery staple and more"], "entry")
+    text = (
+        f"login with {PASSWORD}; an incorrect horse battery stapler; "
+        "correctly stapled; horse battery staple and more"
+    )
+
+    assert secrets.redact(text) == (
+        f"login with {REDACTED}; an incorrect horse battery stapler; "
+        f"correctly stapled; {REDACTED}"
+    )
+
+
+async def test_secrets_are_forgotten_with_their_entry(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    cloud_vins: list[str],
+) -> None:
+    """An entry's secrets leave the filter when it unloads, and come back with it."""
+    entry_secrets = {*cloud_vins, init_integration.data[CONF_LOGIN_TOKEN]}
+    assert entry_secrets <= SECRETS.secrets
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    assert not entry_secrets & SECRETS.secrets
+    assert SECRETS.redact(cloud_vins[0]) == cloud_vins[0]
+
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert entry_secrets <= SECRETS.secrets
 
 
 def test_filter_covers_every_renault_api_logger() -> None:

@@ -475,7 +475,7 @@ async def test_contract_ending_raises_a_repair_until_renewed(
     assert expiring is not None
     assert expiring.severity is ir.IssueSeverity.WARNING
     assert expiring.translation_placeholders == {
-        "vehicle": "AA-001-AA",
+        "vehicle": "Zoe",
         "end": (today + timedelta(days=10)).isoformat(),
     }
 

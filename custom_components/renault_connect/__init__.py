@@ -52,7 +52,9 @@ async def async_setup_entry(
 ) -> bool:
     """Connect to the account of a config entry and register its vehicles."""
     tokens = TokenWatch()
-    hub = RenaultHub(hass, entry, create_session(hass, entry.data, tokens))
+    hub = RenaultHub(
+        hass, entry, create_session(hass, entry.data, tokens, owner=entry.entry_id)
+    )
     tokens.on_token = hub.scheduler.async_on_token
     await hub.async_setup()
     entry.runtime_data = hub

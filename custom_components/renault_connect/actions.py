@@ -23,7 +23,7 @@ from renault_api.kamereon.exceptions import (
 from renault_api.renault_vehicle import RenaultVehicle
 
 from .cloud import CLOUD_ERRORS
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .endpoints import CHARGE_SCHEDULE
 
 if TYPE_CHECKING:
@@ -105,7 +105,10 @@ async def async_send[T](
             translation_placeholders={"action": action},
         ) from None
     except CLOUD_ERRORS as err:
-        raise action_error(err, action) from err
+        # Home Assistant logs a failed action with its traceback: the cause
+        # (a URL with the account and VIN, a whole HTML page) stays out of it.
+        LOGGER.debug("%s failed: %s: %s", action, type(err).__name__, err)
+        raise action_error(err, action) from None
 
 
 class ConfirmationWatch:

@@ -21,6 +21,7 @@ from .actions import async_send
 from .const import MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
 from .endpoints import HVAC_STATUS
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
+from .preconditioning import TEMPERATURE_STEP, check_hvac_temperature
 
 # Commands are sent one at a time.
 PARALLEL_UPDATES = 1
@@ -59,7 +60,7 @@ class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity)
     _attr_temperature_unit = UnitOfTemperature.CELSIUS
     _attr_min_temp = MIN_HVAC_TEMPERATURE
     _attr_max_temp = MAX_HVAC_TEMPERATURE
-    _attr_target_temperature_step = 0.5
+    _attr_target_temperature_step = TEMPERATURE_STEP
     _attr_supported_features = (
         ClimateEntityFeature.TARGET_TEMPERATURE
         | ClimateEntityFeature.TURN_ON
@@ -123,7 +124,9 @@ class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity)
 
     async def async_set_temperature(self, **kwargs: Any) -> None:
         """Remember the target; restart preconditioning with it when it runs."""
-        self._attr_target_temperature = float(kwargs[ATTR_TEMPERATURE])
+        temperature = float(kwargs[ATTR_TEMPERATURE])
+        check_hvac_temperature(temperature)
+        self._attr_target_temperature = temperature
         self.async_write_ha_state()
         if (mode := kwargs.get(ATTR_HVAC_MODE)) is not None:
             await self.async_set_hvac_mode(mode)

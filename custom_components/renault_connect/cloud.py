@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 import ipaddress
 import os
 from typing import Any
@@ -45,7 +46,43 @@ CLOUD_ERRORS = (
     ValidationError,
 )
 
+# What a gateway in front of the cloud answers, not in JSON, when the cloud is
+# overloaded or the account sends too much: the quota's back-off applies.
+OVERLOADED_STATUSES = frozenset({429, 503})
+# The wait a gateway's Retry-After may impose: long enough to let it recover,
+# short enough that a wrong date never stops the reads for long.
+RETRY_AFTER_RANGE = (timedelta(minutes=1), timedelta(hours=2))
+
 _CLOUD_OVERRIDE: HassKey[str | None] = HassKey("renault_connect_cloud_override")
+
+
+def is_overloaded(err: BaseException) -> bool:
+    """Tell whether a failed request was a gateway's "too many" or "overloaded"."""
+    return (
+        isinstance(err, aiohttp.ClientResponseError)
+        and err.status in OVERLOADED_STATUSES
+    )
+
+
+def retry_after(err: aiohttp.ClientResponseError, now: datetime) -> timedelta | None:
+    """Return the wait the answer's Retry-After asks for, within the sane range.
+
+    The header holds seconds or an HTTP date; None when it is absent or
+    unreadable.
+    """
+    value = err.headers.get("Retry-After", "").strip() if err.headers else ""
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - now).total_seconds()
+    shortest, longest = (bound.total_seconds() for bound in RETRY_AFTER_RANGE)
+    return timedelta(seconds=min(max(seconds, shortest), longest))
 
 
 def default_locale(language: str, country: str | None) -> str:
@@ -132,12 +169,17 @@ class TokenWatch(CredentialStore):
 
 
 def create_session(
-    hass: HomeAssistant, data: Mapping[str, Any], tokens: TokenWatch | None = None
+    hass: HomeAssistant,
+    data: Mapping[str, Any],
+    tokens: TokenWatch | None = None,
+    *,
+    owner: str = redact.UNSCOPED,
 ) -> RenaultSession:
     """Open a session for a config entry's data, restoring what it stored.
 
     Its secrets are taught to the log filter first, so that neither this
-    integration nor renault-api ever logs them.
+    integration nor renault-api ever logs them; they belong to `owner` (the
+    entry's id), which forgets them when it unloads.
     """
     redact.install()
     redact.SECRETS.add(
@@ -147,7 +189,8 @@ def create_session(
             data.get(CONF_LOGIN_TOKEN),
             data.get(CONF_KAMEREON_ACCOUNT_ID),
             *(data.get(CONF_DEVICE_IDS) or {}).values(),
-        ]
+        ],
+        owner,
     )
     locale: str = data[CONF_LOCALE]
     session = RenaultSession(

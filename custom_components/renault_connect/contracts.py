@@ -21,23 +21,61 @@ if TYPE_CHECKING:
     from .vehicle import RenaultConnectVehicle
 
 CONNECTED_SERVICES = "CONNECTED_SERVICES"
-# Contracts the car never used (a failed activation) say nothing.
-_IGNORED_STATUSES = frozenset({"REJECTED", "CANCELLED", "PENDING"})
+ACTIVE = "ACTIVE"
+# Contracts that never covered the car (a failed activation, a cancellation).
+NEVER_COVERED = frozenset({"REJECTED", "CANCELLED", "PENDING"})
 EXPIRY_NOTICE = timedelta(days=30)
 EXPIRING = "services_expiring"
 EXPIRED = "services_expired"
 
 
-def services_end(contracts: list[KamereonVehicleContract]) -> date | None:
-    """Return when the car's last connected-services contract ends."""
-    ends = [
-        end
+def _connected_services(
+    contracts: list[KamereonVehicleContract],
+) -> list[KamereonVehicleContract]:
+    """Return the car's connected-services contracts that have an end date."""
+    return [
+        contract
         for contract in contracts
-        if contract.type == CONNECTED_SERVICES
-        and contract.status not in _IGNORED_STATUSES
-        and (end := dt_util.parse_date(contract.endDate or "")) is not None
+        if contract.type == CONNECTED_SERVICES and contract.endDate
     ]
-    return max(ends, default=None)
+
+
+def _last_end(contracts: list[KamereonVehicleContract]) -> date | None:
+    """Return the latest end date of these contracts."""
+    ends = (dt_util.parse_date(contract.endDate or "") for contract in contracts)
+    return max((end for end in ends if end is not None), default=None)
+
+
+def active_services(
+    contracts: list[KamereonVehicleContract],
+) -> list[KamereonVehicleContract]:
+    """Return the active connected-services contracts that have an end date."""
+    return [
+        contract
+        for contract in _connected_services(contracts)
+        if contract.status == ACTIVE
+    ]
+
+
+def services_end(contracts: list[KamereonVehicleContract]) -> date | None:
+    """Return when the car's connected services end: one rule for sensor and issue.
+
+    The services run as long as an active contract covers the car, so they
+    end with the last of them: a renewal runs on after the contract it
+    renews, and the earliest end would warn of an end that never comes. With
+    no active contract, the last one that covered the car tells when they
+    stopped. A contract without an end date says nothing.
+    """
+    active = active_services(contracts)
+    if active:
+        return _last_end(active)
+    return _last_end(
+        [
+            contract
+            for contract in _connected_services(contracts)
+            if contract.status not in NEVER_COVERED
+        ]
+    )
 
 
 def services_verdict(end: date | None, today: date) -> str | None:
@@ -54,6 +92,20 @@ def services_verdict(end: date | None, today: date) -> str | None:
 def issue_id(entry_id: str, device_id: str, verdict: str) -> str:
     """Return the repair issue id of a vehicle's subscription, without its VIN."""
     return f"{verdict}_{entry_id}_{device_id}"
+
+
+def anonymous_name(vehicle: RenaultConnectVehicle) -> str:
+    """Name a car by its model, numbered when the entry has two alike.
+
+    Never by its plate (the device's name) or VIN: Home Assistant shows
+    repair issues in the entry's diagnostics.
+    """
+    alike = [
+        other for other in vehicle.hub.vehicles.values() if other.model == vehicle.model
+    ]
+    if vehicle.model and len(alike) <= 1:
+        return vehicle.model
+    return vehicle.log_name
 
 
 @callback
@@ -82,7 +134,7 @@ def async_check_contracts(
         else ir.IssueSeverity.WARNING,
         translation_key=verdict,
         translation_placeholders={
-            "vehicle": vehicle.name,
+            "vehicle": anonymous_name(vehicle),
             "end": end.isoformat(),
         },
     )

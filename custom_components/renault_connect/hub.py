@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import (
@@ -16,6 +18,7 @@ from homeassistant.exceptions import (
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
 from renault_api.exceptions import NotAuthenticatedException
 from renault_api.gigya.exceptions import (
     InvalidCredentialsException,
@@ -32,6 +35,7 @@ from renault_api.renault_vehicle import RenaultVehicle
 from . import redact
 from .cache import ReadCache
 from .capabilities import CapabilityMemory
+from .cloud import is_overloaded, retry_after
 from .const import (
     CONF_AUTO_ADD,
     CONF_HOURLY_BUDGET,
@@ -46,6 +50,7 @@ from .const import (
 )
 from .coordinator import AccountGoneError, ReadDeferred, VehiclesCoordinator
 from .planner import PlanStore
+from .repairs import account_placeholders
 from .scheduler import Priority, RequestScheduler
 from .vehicle import RenaultConnectVehicle
 from .watchdog import Watchdog
@@ -100,6 +105,7 @@ class RenaultHub:
         ConfigEntryError (with a repair issue) when the account is gone.
         """
         self.entry.async_on_unload(self.scheduler.async_shutdown)
+        self.entry.async_on_unload(partial(redact.SECRETS.forget, self.entry.entry_id))
         await self.cache.async_load()
         self.entry.async_on_unload(self.cache.async_save)
         coordinator = self.vehicles_coordinator
@@ -131,9 +137,16 @@ class RenaultHub:
             self.entry.async_on_unload(vehicle.async_cancel_watches)
             self.entry.async_on_unload(vehicle.planner.async_cancel_timers)
         redact.SECRETS.add(
-            value
-            for details in coordinator.data.values()
-            for value in (details.vin, details.registrationNumber, details.radioCode)
+            (
+                value
+                for details in coordinator.data.values()
+                for value in (
+                    details.vin,
+                    details.registrationNumber,
+                    details.radioCode,
+                )
+            ),
+            self.entry.entry_id,
         )
         self._async_register_devices()
         await asyncio.gather(
@@ -292,7 +305,7 @@ class RenaultHub:
             is_persistent=False,
             severity=ir.IssueSeverity.ERROR,
             translation_key="account_gone",
-            translation_placeholders={"title": self.entry.title},
+            translation_placeholders=account_placeholders(self.hass, self.entry),
             data={"entry_id": self.entry.entry_id},
         )
 
@@ -341,6 +354,12 @@ class RenaultHub:
         except QuotaLimitException:
             self.scheduler.async_report_quota()
             raise
+        except aiohttp.ClientResponseError as err:
+            if not is_overloaded(err):
+                raise
+            # A gateway's 429 or 503: the quota's pause, or the one it asks for.
+            self.scheduler.async_report_quota(retry_after(err, dt_util.utcnow()))
+            raise QuotaLimitException(str(err.status), err.message) from None
         self.scheduler.async_report_success()
         self.watchdog.async_fresh_data()
         return result
@@ -370,7 +389,7 @@ class RenaultHub:
             except InvalidCredentialsException as err:
                 refusal = self._async_refuse_login("invalid_auth")
                 raise refusal from err
-            redact.SECRETS.add([self.session.login_token])
+            redact.SECRETS.add([self.session.login_token], self.entry.entry_id)
             LOGGER.info("Logged in to the Renault cloud again")
             self.hass.config_entries.async_update_entry(
                 self.entry,

@@ -23,34 +23,102 @@ _PATTERNS = (
     # E-mail addresses.
     re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
 )
-# Personal fields of JSON bodies (or Python reprs), and identifiers in URLs.
-_FIELDS = re.compile(
-    r"""(['"]?(?:gpsLatitude|gpsLongitude|accountId|personId|vin|registrationNumber"""
-    r"""|radioCode|firstName|lastName)['"]?\s*[:=]\s*)("[^"]*"|'[^']*'|-?\d+(?:\.\d+)?)"""
+# Fields that name, place or identify a person or a car, as renault-api logs
+# them: JSON bodies (also escaped inside another JSON string) and Python reprs.
+_PERSONAL_FIELDS = (
+    "gpsLatitude",
+    "gpsLongitude",
+    "accountId",
+    "personId",
+    "partyId",
+    "mdmId",
+    "idpId",
+    "externalId",
+    "UID",
+    "uid",
+    "login",
+    "emailValue",
+    "vin",
+    "registrationNumber",
+    "radioCode",
+    "firstName",
+    "lastName",
+    "civility",
+    "birthDate",
+    "phoneValue",
+    "areaCode",
+    "addressLine1",
+    "addressLine2",
+    "addressLine3",
+    "postalCode",
+    "city",
 )
-_URL_IDS = re.compile(r"(/(?:accounts|persons|cars|vehicles)/)[^/?\s\"']+")
+_QUOTE = r"""\\*['"]"""
+_FIELDS = re.compile(
+    rf"((?:{_QUOTE})?\b(?:{'|'.join(_PERSONAL_FIELDS)})(?:{_QUOTE})?\s*[:=]\s*)"
+    rf"""(\\*"(?:[^"\\]|\\(?!"))*\\*"|'[^']*'|-?\d+(?:\.\d+)?)"""
+)
+_URL_IDS = re.compile(r"(/(?:accounts|persons|cars|vehicles)/)[^/?\s\"'\\]+")
 # Secrets shorter than this are not worth a search (and would redact too much).
 _MIN_SECRET_LENGTH = 4
+# Secrets that belong to no entry (a config flow's): kept for the process.
+UNSCOPED = ""
+
+
+def _whole(secret: str) -> str:
+    """Return a pattern matching the secret only as a whole value.
+
+    A secret found inside a longer word is left alone: replacing "correct"
+    inside "incorrect" would show that the password is "correct".
+    """
+    pattern = re.escape(secret)
+    if re.match(r"\w", secret):
+        pattern = rf"(?<!\w){pattern}"
+    if re.search(r"\w$", secret):
+        pattern = rf"{pattern}(?!\w)"
+    return pattern
 
 
 class SecretFilter(logging.Filter):
-    """Rewrites log records so that no known secret appears in them."""
+    """Rewrites log records so that no known secret appears in them.
+
+    The secrets are kept per owner (a config entry), and forgotten with it.
+    """
 
     def __init__(self) -> None:
         """Start with no known secret."""
         super().__init__()
-        self._secrets: set[str] = set()
+        self._owners: dict[str, frozenset[str]] = {}
         self._search: re.Pattern[str] | None = None
 
-    def add(self, secrets: Iterable[str | None]) -> None:
-        """Learn secrets (passwords, tokens, VINs, plates...)."""
+    @property
+    def secrets(self) -> frozenset[str]:
+        """Return every secret searched for."""
+        return frozenset().union(*self._owners.values())
+
+    def add(self, secrets: Iterable[str | None], owner: str = UNSCOPED) -> None:
+        """Learn secrets (passwords, tokens, VINs, plates...) of an owner."""
+        known = self._owners.get(owner, frozenset())
         fresh = {
-            secret for secret in secrets if secret and len(secret) >= _MIN_SECRET_LENGTH
-        } - self._secrets
+            secret
+            for secret in secrets
+            if secret and len(secret) >= _MIN_SECRET_LENGTH and secret not in known
+        }
         if fresh:
-            self._secrets |= fresh
-            ordered = sorted(self._secrets, key=len, reverse=True)
-            self._search = re.compile("|".join(re.escape(item) for item in ordered))
+            self._owners[owner] = known | fresh
+            self._compile()
+
+    def forget(self, owner: str) -> None:
+        """Forget the secrets of an owner (its entry unloads)."""
+        if self._owners.pop(owner, None) is not None:
+            self._compile()
+
+    def _compile(self) -> None:
+        """Search for every secret at once, the longest first, each as one unit."""
+        ordered = sorted(self.secrets, key=lambda item: (-len(item), item))
+        self._search = (
+            re.compile("|".join(_whole(item) for item in ordered)) if ordered else None
+        )
 
     def redact(self, text: str) -> str:
         """Return the text with every secret replaced."""

@@ -7,7 +7,8 @@ from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
@@ -24,6 +25,26 @@ from .const import (
     DOMAIN,
     REQUEST_TIMEOUT,
 )
+
+# Names the entry's vehicles when none is known yet.
+_UNKNOWN_VEHICLES = "…"
+
+
+@callback
+def account_placeholders(hass: HomeAssistant, entry: ConfigEntry) -> dict[str, str]:
+    """Name an entry's account by the models of its cars.
+
+    Never by the entry's title (the person's name or e-mail), nor a plate:
+    Home Assistant shows repair issues in the entry's diagnostics.
+    """
+    models = {
+        device.model
+        for device in dr.async_entries_for_config_entry(
+            dr.async_get(hass), entry.entry_id
+        )
+        if device.entry_type is None and device.model
+    }
+    return {"vehicles": ", ".join(sorted(models)) or _UNKNOWN_VEHICLES}
 
 
 class AccountGoneRepairFlow(RepairsFlow):
@@ -79,12 +100,14 @@ class AccountGoneRepairFlow(RepairsFlow):
                     )
                 }
             ),
-            description_placeholders={"title": self.entry.title},
+            description_placeholders=account_placeholders(self.hass, self.entry),
         )
 
     async def _async_find_candidates(self) -> None:
         """List the person's accounts that hold some of the entry's vehicles."""
-        person = await async_read_accounts(create_session(self.hass, self.entry.data))
+        person = await async_read_accounts(
+            create_session(self.hass, self.entry.data, owner=self.entry.entry_id)
+        )
         known = set(self.entry.options[CONF_KNOWN_VEHICLES])
         self._candidates = {
             account_id: account.label

@@ -237,9 +237,12 @@ class RequestScheduler:
         self._reserved.pop(owner, None)
 
     @callback
-    def async_report_quota(self) -> None:
-        """Pause timed reads after the cloud said the quota is reached."""
-        pause = QUOTA_BACKOFF[min(self._backoff_step, len(QUOTA_BACKOFF) - 1)]
+    def async_report_quota(self, wait: timedelta | None = None) -> None:
+        """Pause timed reads after the cloud said the quota is reached.
+
+        The pause is the `wait` the cloud asked for, or else the back-off's.
+        """
+        pause = wait or QUOTA_BACKOFF[min(self._backoff_step, len(QUOTA_BACKOFF) - 1)]
         self.throttled_until = dt_util.utcnow() + pause
         self._backoff_step += 1
         if self._backoff_step == 1:

@@ -28,9 +28,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
-from renault_api.kamereon.models import KamereonVehicleContract
 
 from . import RenaultConnectConfigEntry
+from .contracts import active_services, services_end
 from .endpoints import (
     BATTERY,
     CHARGE_MODE_SOURCES,
@@ -69,6 +69,9 @@ from .vehicle_specs import (
 
 # Values only; every request goes through the account's scheduler.
 PARALLEL_UPDATES = 0
+# The longest charge a car may report (a slow charge of a big battery takes
+# two days); a longer one is a glitch.
+MAX_CHARGE_MINUTES = 7 * 24 * 60
 
 type SensorValue = StateType | datetime | date
 
@@ -110,14 +113,30 @@ def _time_of(name: str) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
     return lambda _, data: _timestamp(getattr(data, name, None))
 
 
-def _charge_end(_: RenaultConnectVehicle, data: Any) -> datetime | None:
+def _remaining_minutes(_: RenaultConnectVehicle, data: Any) -> int | None:
+    """Return the charge's remaining minutes, or None when the car sent nonsense.
+
+    A car that reports a charge of years (or a negative one) is wrong; an
+    unknown state is better than a sensor that fails on every update.
+    """
+    minutes = getattr(data, "chargingRemainingTime", None)
+    if not isinstance(minutes, int | float) or not 0 <= minutes <= MAX_CHARGE_MINUTES:
+        return None
+    return round(minutes)
+
+
+def _charge_end(vehicle: RenaultConnectVehicle, data: Any) -> datetime | None:
     """Estimate when the running charge ends."""
-    if not is_charging(data) or data.chargingRemainingTime is None:
+    minutes = _remaining_minutes(vehicle, data)
+    if not is_charging(data) or minutes is None:
         return None
     start = _timestamp(data.chargingRemainingTimeLastUpdateDateTime or data.timestamp)
     if start is None:
         return None
-    return start + timedelta(minutes=data.chargingRemainingTime)
+    try:
+        return start + timedelta(minutes=minutes)
+    except OverflowError:  # a start at the end of time
+        return None
 
 
 def _last_charge(data: Any) -> dict[str, Any] | None:
@@ -159,23 +178,9 @@ def _last_charge_attributes(data: Any) -> dict[str, Any]:
     }
 
 
-def _active_services(
-    contracts: list[KamereonVehicleContract],
-) -> list[KamereonVehicleContract]:
-    """Return the active connected-services contracts that have an end date."""
-    return [
-        contract
-        for contract in contracts
-        if contract.type == "CONNECTED_SERVICES"
-        and contract.status == "ACTIVE"
-        and contract.endDate
-    ]
-
-
 def _services_end(_: RenaultConnectVehicle, contracts: Any) -> date | None:
-    """Return the day the first active connected-services contract ends."""
-    ends = [dt_util.parse_date(c.endDate or "") for c in _active_services(contracts)]
-    return min((end for end in ends if end), default=None)
+    """Return the day the car's connected services end (as the repair issue says)."""
+    return services_end(contracts)
 
 
 def _services_attributes(contracts: Any) -> dict[str, Any]:
@@ -183,7 +188,7 @@ def _services_attributes(contracts: Any) -> dict[str, Any]:
     return {
         "contracts": {
             contract.description or contract.code: contract.endDate
-            for contract in _active_services(contracts)
+            for contract in active_services(contracts)
         }
     }
 
@@ -336,7 +341,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         key="charging_remaining_time",
         translation_key="charging_remaining_time",
         endpoint=BATTERY,
-        value_fn=_attribute("chargingRemainingTime"),
+        value_fn=_remaining_minutes,
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.MEASUREMENT,

@@ -24,8 +24,9 @@ from renault_api.renault_vehicle import RenaultVehicle
 
 from .actions import Command, async_send
 from .compat import vol
-from .const import DOMAIN, MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
+from .const import DOMAIN
 from .endpoints import HVAC_STATUS
+from .preconditioning import check_hvac_temperature
 from .schedules import (
     ScheduleStore,
     async_apply,
@@ -59,7 +60,6 @@ ATTR_STOP_TIME = "stop_time"
 ATTR_TARGET_LEVEL = "target_level"
 
 # What the cars accept for preconditioning.
-TEMPERATURE_STEP = 0.5
 MAX_START_DELAY = timedelta(days=7)
 # The longest history asked at once.
 MAX_HISTORY_DAYS = 366
@@ -150,16 +150,7 @@ async def _async_start_preconditioning(call: ServiceCall) -> None:
     if not vehicle.details.supports_endpoint("actions/hvac-start"):
         raise _not_supported(call.service)
     temperature: float = call.data.get(ATTR_TEMPERATURE, vehicle.hvac_temperature)
-    if (
-        not MIN_HVAC_TEMPERATURE <= temperature <= MAX_HVAC_TEMPERATURE
-        or temperature % TEMPERATURE_STEP
-    ):
-        raise invalid(
-            translation_key="service_temperature_invalid",
-            temperature=f"{temperature:g}",
-            min=f"{MIN_HVAC_TEMPERATURE:g}",
-            max=f"{MAX_HVAC_TEMPERATURE:g}",
-        )
+    check_hvac_temperature(temperature)
     start = _utc(call.data.get(ATTR_START_TIME))
     if start is not None:
         now = dt_util.utcnow()

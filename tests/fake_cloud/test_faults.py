@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
 import json
 import time
 
@@ -95,6 +97,56 @@ async def test_html_faults(
     with pytest.raises(aiohttp.ClientResponseError) as raised:
         await vehicle.get_cockpit()
     assert raised.value.status == status
+    with pytest.raises(GigyaException, match="invalid JSON"):
+        await make_client().session.login(EMAIL, PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "retry_after"),
+    [
+        ("gateway_429", 429, None),
+        ("gateway_429_retry_after", 429, "90"),
+        ("gateway_503", 503, None),
+        ("gateway_503_retry_after_date", 503, "date"),
+    ],
+)
+async def test_gateway_faults(
+    cloud: FakeRenaultCloud,
+    add_car: CarFactory,
+    kind: str,
+    status: int,
+    retry_after: str | None,
+) -> None:
+    """A gateway's 429 or 503 is not JSON: renault-api raises the HTTP error.
+
+    Its Retry-After, when it sends one, is in seconds or an HTTP date.
+    """
+    _, vehicle = await add_car("zoe_50")
+    cloud.faults.add(Fault(kind, endpoint="cockpit", times=1, delay=90))
+    with pytest.raises(aiohttp.ClientResponseError) as raised:
+        await vehicle.get_cockpit()
+    assert raised.value.status == status
+    headers = raised.value.headers or {}
+    record = cloud.requests.last("cockpit")
+    assert record is not None
+    if retry_after == "date":
+        when = parsedate_to_datetime(headers["Retry-After"])
+        assert when == (record.time + timedelta(seconds=90)).replace(microsecond=0)
+    else:
+        assert headers.get("Retry-After") == retry_after
+    await vehicle.get_cockpit()  # only the times asked for
+
+
+async def test_html_with_status_200(
+    cloud: FakeRenaultCloud, add_car: CarFactory, make_client: ClientFactory
+) -> None:
+    """An HTML page with status 200: renault-api raises "Invalid JSON" with it."""
+    _, vehicle = await add_car("zoe_50")
+    cloud.faults.add(Fault("html_200"))
+    with pytest.raises(KamereonResponseException) as raised:
+        await vehicle.get_cockpit()
+    assert raised.value.error_code == "Invalid JSON"
+    assert "<html>" in (raised.value.error_details or "")
     with pytest.raises(GigyaException, match="invalid JSON"):
         await make_client().session.login(EMAIL, PASSWORD)
 
@@ -299,3 +351,52 @@ async def test_locale_other_than_fr(
     vehicles = await (await client.get_api_account(account.account_id)).get_vehicles()
     assert vehicles.country == "DE"
     assert LOCALE == "fr_FR"
+
+
+async def test_odd_answer(cloud: FakeRenaultCloud, add_car: CarFactory) -> None:
+    """An odd answer: the read succeeds with the values the fault puts in it."""
+    _, vehicle = await add_car("zoe_50")
+    cloud.faults.add(
+        Fault(
+            "odd_answer",
+            endpoint="battery-status",
+            times=1,
+            attributes={
+                "timestamp": "9999-12-31T23:59:59",
+                "chargingRemainingTime": 10**12,
+                "batteryLevel": None,
+            },
+        )
+    )
+    odd = await vehicle.get_battery_status()
+    assert odd.timestamp == "9999-12-31T23:59:59"
+    assert odd.chargingRemainingTime == 10**12
+    assert odd.batteryLevel is None
+    normal = await vehicle.get_battery_status()
+    assert normal.batteryLevel is not None
+    assert cloud.requests.filter(endpoint="battery-status")[0].fault == "odd_answer"
+
+
+@pytest.mark.parametrize(
+    ("kind", "links"),
+    [("empty_vehicle_list", 0), ("vehicle_without_details", 1)],
+)
+async def test_odd_vehicle_list(
+    cloud: FakeRenaultCloud,
+    account: FakeAccount,
+    client: RenaultClient,
+    add_car: CarFactory,
+    kind: str,
+    links: int,
+) -> None:
+    """The vehicle list comes back empty, or its cars without their details."""
+    await add_car("zoe_50")
+    fault = cloud.faults.add(Fault(kind, times=1))
+    renault_account = await client.get_api_account(account.account_id)
+    odd = await renault_account.get_vehicles()
+    assert fault.hits == 1
+    assert len(odd.vehicleLinks or []) == links
+    assert all(link.vehicleDetails is None for link in odd.vehicleLinks or [])
+    normal = await renault_account.get_vehicles()
+    assert len(normal.vehicleLinks or []) == 1
+    assert normal.vehicleLinks[0].vehicleDetails is not None
