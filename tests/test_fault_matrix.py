@@ -17,6 +17,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
@@ -54,6 +55,7 @@ from .fault_helpers import (
     states,
     unload_and_check,
 )
+from .user_setup import UserSetup, customise
 
 # Which car is faulted on which endpoint: together, every endpoint the
 # integration reads. A second car on the account must not notice.
@@ -633,4 +635,180 @@ async def test_quota_service_device_sensors(
         step=step,
         until=lambda: states(hass, [quota_state]) == {quota_state: "ok"},
     )
+    await unload_and_check(hass, entry)
+
+
+# -- Nothing the user set is lost: odd answers, the vehicle list, commands --------
+
+# Answers that are odd rather than failed: null fields, negative or huge numbers.
+ODD_ANSWERS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("nulls", "battery-status", {"batteryLevel": None, "batteryAutonomy": None}),
+    ("negative", "battery-status", {"batteryLevel": -12, "batteryAutonomy": -40}),
+    (
+        "huge",
+        "battery-status",
+        {
+            "batteryLevel": 10**9,
+            "chargingRemainingTime": 10**12,
+            "batteryAvailableEnergy": 1e300,
+        },
+    ),
+    ("negative", "cockpit", {"totalMileage": -1}),
+    ("huge", "hvac-status", {"externalTemperature": 1e308}),
+    ("nulls", "location", {"gpsLatitude": None, "gpsLongitude": None}),
+)
+# Faults of the account's vehicle list: odd lists, failures, a gateway.
+VEHICLE_LIST_FAULTS = (
+    "http_500_html",
+    "html_200",
+    "gateway_503",
+    "forbidden",
+)
+# Faults of a command: it fails with a clear error, and the next one works (a
+# command the cloud holds is test_controls.py's test_unreachable_cloud_is_explained).
+COMMAND_FAULTS = (
+    "http_500_html",
+    "html_200",
+    "gateway_429",
+    "quota",
+    "action_in_progress",
+)
+
+
+async def _setup_customised(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    profiles: tuple[str, ...] = ("zoe_50", COMPANION),
+) -> tuple[MockConfigEntry, UserSetup]:
+    """Set up an account whose cars the user named and placed; capture it."""
+    freezer.move_to(start_time())
+    entry = await setup_account(hass, fake_cloud, profiles)
+    customise(hass, entry)
+    await settle(hass)
+    return entry, UserSetup.capture(hass, entry, fake_cloud)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "attributes"),
+    [(endpoint, attributes) for _, endpoint, attributes in ODD_ANSWERS],
+    ids=[f"{endpoint}-{name}" for name, endpoint, _ in ODD_ANSWERS],
+)
+async def test_odd_answer_loses_nothing(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    endpoint: str,
+    attributes: dict[str, Any],
+) -> None:
+    """An odd answer is no failure: nothing breaks, nothing is lost, values return."""
+    entry, before = await _setup_customised(hass, fake_cloud, freezer)
+    vin = next(
+        vin for vin, car in fake_cloud.vehicles.items() if car.profile.name == "zoe_50"
+    )
+    target = Target(
+        entry,
+        vin,
+        fake_cloud.vehicles[vin],
+        entry.runtime_data.vehicles[vin].coordinators[endpoint],
+    )
+    followers = _followers(hass)
+    shown = states(hass, followers)
+
+    fault = fake_cloud.faults.add(
+        Fault("odd_answer", vin=vin, endpoint=endpoint, attributes=attributes)
+    )
+    await target.read_now(hass, freezer)
+    await target.read_now(hass, freezer)
+    assert fault.hits == 2
+    assert not problems(caplog.records)
+    assert UserSetup.capture(hass, entry, fake_cloud) == before
+
+    fake_cloud.faults.remove(fault)
+    await target.read_now(hass, freezer)
+    assert target.coordinator.last_update_success
+    assert states(hass, followers) == shown
+    assert UserSetup.capture(hass, entry, fake_cloud) == before
+    assert not problems(caplog.records)
+    await unload_and_check(hass, entry)
+
+
+@pytest.mark.parametrize("kind", VEHICLE_LIST_FAULTS)
+async def test_vehicle_list_fault_loses_nothing(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+) -> None:
+    """The vehicle list fails or comes back odd, twice: every car and choice stays."""
+    entry, before = await _setup_customised(hass, fake_cloud, freezer)
+    coordinator = entry.runtime_data.vehicles_coordinator
+    followers = _followers(hass)
+    shown = availability(hass)
+
+    fault = fake_cloud.faults.add(Fault(kind, endpoint="vehicles", times=2))
+    for _ in range(2):
+        await coordinator.async_refresh()
+        await settle(hass)
+    assert fault.hits == 2
+    assert entry.state is ConfigEntryState.LOADED
+    assert UserSetup.capture(hass, entry, fake_cloud) == before
+    assert availability(hass) == shown
+
+    # The list answers again: the next reads find everything as it was.
+    await advance(
+        hass, freezer, longest_interval(all_coordinators(entry)), step=_step(entry) * 3
+    )
+    assert coordinator.last_update_success
+    assert UserSetup.capture(hass, entry, fake_cloud) == before
+    assert all(available(hass, entity_id) for entity_id in followers)
+    assert not problems(caplog.records)
+    await unload_and_check(hass, entry)
+
+
+@pytest.mark.parametrize("kind", COMMAND_FAULTS)
+async def test_command_fault_loses_nothing(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+) -> None:
+    """A command fails with a translated error and no secret; the next one works."""
+    entry, before = await _setup_customised(hass, fake_cloud, freezer)
+    vin = next(
+        vin for vin, car in fake_cloud.vehicles.items() if car.profile.name == "zoe_50"
+    )
+    button = next(
+        item.entity_id
+        for item in er.async_entries_for_config_entry(
+            er.async_get(hass), entry.entry_id
+        )
+        if item.domain == "button"
+        and item.translation_key == "start_air_conditioner"
+        and entry.runtime_data.vehicles[vin].device_info["identifiers"]
+        == dr.async_get(hass).async_get(item.device_id or "").identifiers
+    )
+    endpoint = "actions/hvac-start"
+    fault = fake_cloud.faults.add(Fault(kind, vin=vin, endpoint=endpoint, times=1))
+
+    with pytest.raises(HomeAssistantError) as refused:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": button}, blocking=True
+        )
+    assert refused.value.translation_domain == DOMAIN
+    message = str(refused.value) + repr(refused.value.__cause__)
+    assert vin not in message
+    assert "<html" not in message.lower()
+    assert fault.hits == 1
+    assert UserSetup.capture(hass, entry, fake_cloud) == before
+
+    sent = fake_cloud.requests.count(endpoint=endpoint, status=200)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": button}, blocking=True
+    )
+    assert fake_cloud.requests.count(endpoint=endpoint, status=200) == sent + 1
+    assert not problems(caplog.records)
     await unload_and_check(hass, entry)

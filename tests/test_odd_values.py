@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from homeassistant.components.climate import (
     ATTR_TEMPERATURE,
     DOMAIN as CLIMATE_DOMAIN,
     SERVICE_SET_TEMPERATURE,
 )
-from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, STATE_UNKNOWN, Platform
+from homeassistant.const import (
+    ATTR_DEVICE_ID,
+    ATTR_ENTITY_ID,
+    PERCENTAGE,
+    STATE_UNKNOWN,
+    Platform,
+    UnitOfEnergy,
+    UnitOfLength,
+    UnitOfPower,
+    UnitOfTemperature,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -18,6 +31,7 @@ from custom_components.renault_connect.const import (
     MAX_HVAC_TEMPERATURE,
     MIN_HVAC_TEMPERATURE,
 )
+from custom_components.renault_connect.sensor import plausible
 from custom_components.renault_connect.services import SERVICE_START_PRECONDITIONING
 from fake_renault_cloud import FakeRenaultCloud, Fault
 
@@ -115,3 +129,22 @@ async def test_absurd_charging_time_shows_unknown(
     end = hass.states.get(CHARGE_END).state
     assert (end == STATE_UNKNOWN) is (remaining == STATE_UNKNOWN)
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (-12, PERCENTAGE, None),
+        (101, PERCENTAGE, None),
+        (100, PERCENTAGE, 100),
+        (-1, UnitOfLength.KILOMETERS, None),
+        (1e300, UnitOfEnergy.KILO_WATT_HOUR, None),
+        (math.inf, UnitOfEnergy.KILO_WATT_HOUR, None),
+        (-7.5, UnitOfTemperature.CELSIUS, -7.5),
+        (-3.2, UnitOfPower.KILO_WATT, -3.2),
+        ("charging", None, "charging"),
+    ],
+)
+def test_absurd_numbers_are_unknown(value: Any, unit: str | None, shown: Any) -> None:
+    """A number no car means is unknown; a cold day or a car giving power is not."""
+    assert plausible(value, unit) == shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+import math
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -73,7 +74,26 @@ PARALLEL_UPDATES = 0
 # two days); a longer one is a glitch.
 MAX_CHARGE_MINUTES = 7 * 24 * 60
 
+# No quantity a car reports comes near a billion (a glitch's 1e300 does not
+# even fit in a state); levels are percentages, and only temperatures and
+# power (which flows out of a car that powers the house) go below zero.
+MAX_MAGNITUDE = 1e9
+SIGNED_UNITS = frozenset({UnitOfTemperature.CELSIUS, UnitOfPower.KILO_WATT})
+
 type SensorValue = StateType | datetime | date
+
+
+def plausible(value: SensorValue, unit: str | None) -> SensorValue:
+    """Return a number the car may have meant, or None for a glitch's value."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE:
+        return None
+    if value < 0 and unit not in SIGNED_UNITS:
+        return None
+    if unit == PERCENTAGE and value > 100:  # noqa: PLR2004 - a whole battery
+        return None
+    return value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -615,8 +635,11 @@ class RenaultSensor(RenaultConnectEntity, SensorEntity):
 
     @property
     def native_value(self) -> SensorValue:
-        """Return the value from the endpoint's last answer."""
-        return self.entity_description.value_fn(self.vehicle, self.data)
+        """Return the value from the endpoint's last answer (unknown if absurd)."""
+        return plausible(
+            self.entity_description.value_fn(self.vehicle, self.data),
+            self.entity_description.native_unit_of_measurement,
+        )
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
