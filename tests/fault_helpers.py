@@ -47,6 +47,7 @@ ENDPOINT_FAULTS = (
     "not_supported",
     "forbidden",
     "not_found",
+    "html_200",
 )
 
 # Tests start on a Friday of late autumn, mid-morning (out of any quiet hours).
