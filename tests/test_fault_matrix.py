@@ -659,6 +659,8 @@ ODD_ANSWERS: tuple[tuple[str, str, dict[str, Any]], ...] = (
 )
 # Faults of the account's vehicle list: odd lists, failures, a gateway.
 VEHICLE_LIST_FAULTS = (
+    "empty_vehicle_list",
+    "vehicle_without_details",
     "http_500_html",
     "html_200",
     "gateway_503",

@@ -273,24 +273,6 @@ async def test_new_vehicle_ignored_without_auto_add(
     assert not vehicle_device(device_registry, entry, spring.vin)
 
 
-async def test_vehicle_leaving_the_account_is_removed(
-    hass: HomeAssistant,
-    device_registry: dr.DeviceRegistry,
-    fake_cloud: FakeRenaultCloud,
-    init_integration: MockConfigEntry,
-    cloud_vins: list[str],
-) -> None:
-    """A car that left the account loses its device."""
-    entry = init_integration
-    fake_cloud.remove_vehicle(fake_cloud.vehicles[cloud_vins[0]])
-
-    await _refresh_vehicles(hass, entry)
-
-    assert list(entry.runtime_data.vehicles) == [cloud_vins[1]]
-    assert entry.options[CONF_VEHICLES] == [cloud_vins[1]]
-    assert not vehicle_device(device_registry, entry, cloud_vins[0])
-
-
 async def test_only_stale_devices_can_be_deleted(
     hass: HomeAssistant,
     device_registry: dr.DeviceRegistry,

@@ -2,10 +2,12 @@
 
 Three cars of one account live commuting days while faults drawn from a seeded
 generator come and go (every transient kind on random endpoints, a quota
-episode, a refused JWT). After each simulated day the test records the tasks
+episode, a refused JWT, a gateway's 503, odd answers, an empty vehicle list and
+one without details). After each simulated day the test records the tasks
 and timers on the loop and the memory still allocated from the integration's
 and renault-api's code; none may grow after the first two days. At the end,
-with the faults over, every endpoint must be fresh and every entity shown.
+with the faults over, every endpoint must be fresh, every entity shown, and
+everything the user set (names, areas, options, the cars' settings) as it was.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from .fault_helpers import (
     start_time,
     unload_and_check,
 )
+from .user_setup import UserSetup, customise
 
 SOAK_PROFILES = ("zoe_50", "megane_e_tech", "captur_fuel")
 SOAK_DAY = date(2026, 11, 16)  # a Monday
@@ -63,6 +66,36 @@ SPARE_TIMERS = 5
 MEMORY_GROWTH = 1.10
 SPARE_MEMORY = 64 * 1024
 MEASURED_FILES = ("*/custom_components/renault_connect/*", "*/renault_api/*")
+
+
+@dataclass(frozen=True)
+class OddEpisode:
+    """An account-wide fault of a day: a gateway, an odd answer, an odd list."""
+
+    kind: str
+    begin: timedelta
+    length: timedelta
+    attributes: dict[str, object] | None = None
+
+
+# Each spans a read of what it hits: the vehicle list is read every 6 hours.
+ODD_DAYS = {
+    1: (
+        OddEpisode(
+            "gateway_503_retry_after_date", timedelta(hours=11), timedelta(hours=1)
+        ),
+    ),
+    3: (
+        OddEpisode(
+            "odd_answer",
+            timedelta(hours=14),
+            timedelta(hours=2),
+            {"batteryLevel": None, "totalMileage": -1, "externalTemperature": 1e308},
+        ),
+    ),
+    5: (OddEpisode("empty_vehicle_list", timedelta(hours=9), timedelta(hours=7)),),
+    6: (OddEpisode("vehicle_without_details", timedelta(hours=9), timedelta(hours=7)),),
+}
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -176,7 +209,8 @@ def _plan_week(
             interval = intervals[vin, endpoint]
             length = timedelta(minutes=rng.choice((30, 60, 120, 180)))
             if interval is not None and interval <= FAULTED_INTERVAL:
-                length = max(length, interval + STEP)
+                # Parked cars are read in rounds: a fault spans a few of them.
+                length = max(length, interval + STEP, timedelta(hours=3))
                 latest = (QUIET_FROM - DAY_FROM - length) // timedelta(minutes=10)
                 begin = (
                     midnight
@@ -198,6 +232,9 @@ def _plan_week(
             week.episode(
                 cloud, midnight + timedelta(hours=12), timedelta(hours=1), refused
             )
+        for odd in ODD_DAYS.get(day, ()):
+            fault = Fault(odd.kind, account_id=account_id, attributes=odd.attributes)
+            week.episode(cloud, midnight + odd.begin, odd.length, fault)
     week.events.sort()
     assert all(
         event.when < event.when.replace(hour=0, minute=0) + QUIET_FROM
@@ -243,6 +280,8 @@ async def test_soak_seven_days(
         start = start_time(SOAK_DAY, time(0))
         freezer.move_to(start)
         entry = await setup_account(hass, fake_cloud, SOAK_PROFILES)
+        customise(hass, entry)
+        before = UserSetup.capture(hass, entry, fake_cloud)
         intervals = {
             (vin, key): coordinator.update_interval
             for vin, vehicle in entry.runtime_data.vehicles.items()
@@ -253,9 +292,10 @@ async def test_soak_seven_days(
     finally:
         tracemalloc.stop()
 
-    # The faults were met: each kind, the quota and the refused JWT.
+    # The faults were met: each kind, the quota, the refused JWT, the odd ones.
     met = {fault.kind.value for fault in week.faults if fault.hits}
-    assert met >= {*ENDPOINT_FAULTS, "quota", "jwt_rejected"}, [
+    odd = {episode.kind for episodes in ODD_DAYS.values() for episode in episodes}
+    assert met >= {*ENDPOINT_FAULTS, "quota", "jwt_rejected", *odd}, [
         (fault, fault.hits) for fault in week.faults
     ]
     # Nothing grows after the first two days.
@@ -283,6 +323,8 @@ async def test_soak_seven_days(
         )
     ]
     assert stale == []
+    # Nothing the user set was lost: registry entries by id, options, settings.
+    assert UserSetup.capture(hass, entry, fake_cloud) == before
     assert [
         entity_id
         for entity_id in entity_coordinators(hass)

@@ -18,11 +18,13 @@ from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.kamereon.schemas import KamereonVehiclesResponseSchema
 
 from .const import DOMAIN
+from .departures import Absence
 
 STORAGE_VERSION = 1
 SAVE_DELAY = timedelta(seconds=30)
 _VEHICLES = "vehicles"
 _ENDPOINTS = "endpoints"
+_ABSENCES = "absences"
 
 
 def raw_answer(data: Any) -> Any:
@@ -33,19 +35,23 @@ def raw_answer(data: Any) -> Any:
 
 
 class ReadCache:
-    """Stores the vehicles' details and each endpoint's last answer, by VIN."""
+    """Stores the vehicles' details and each endpoint's last answer, by VIN.
+
+    It also keeps which cars the account's vehicle list lately missed, so that
+    a restart neither forgets an absence nor turns a glitch into a departure.
+    """
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Prepare the entry's store; nothing is read before async_load."""
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.last_answers"
         )
-        self._data: dict[str, Any] = {_VEHICLES: {}, _ENDPOINTS: {}}
+        self._data: dict[str, Any] = {_VEHICLES: {}, _ENDPOINTS: {}, _ABSENCES: {}}
 
     async def async_load(self) -> None:
         """Read what the last run kept."""
         if stored := await self._store.async_load():
-            self._data = stored
+            self._data = {_ABSENCES: {}, **stored}
 
     def vehicles(self) -> dict[str, KamereonVehicleDetails]:
         """Return the account's vehicles as last read, by VIN."""
@@ -59,6 +65,22 @@ class ReadCache:
             for link in response.vehicleLinks or []
             if link.vin and link.vehicleDetails is not None
         }
+
+    def absences(self) -> dict[str, Absence]:
+        """Return the cars the vehicle list lately missed, by VIN."""
+        return {
+            vin: absence
+            for vin, stored in self._data[_ABSENCES].items()
+            if (absence := Absence.from_dict(stored)) is not None
+        }
+
+    @callback
+    def async_keep_absences(self, absences: dict[str, Absence]) -> None:
+        """Keep the cars the vehicle list lately missed."""
+        self._data[_ABSENCES] = {
+            vin: absence.as_dict() for vin, absence in absences.items()
+        }
+        self._async_save()
 
     def answer(self, vin: str, endpoint: str) -> tuple[Any, datetime] | None:
         """Return an endpoint's last answer (raw) and when it came."""

@@ -22,7 +22,8 @@ from renault_api.kamereon.exceptions import (
 from renault_api.kamereon.models import KamereonVehicleDetails
 
 from .cloud import CLOUD_ERRORS
-from .const import DOMAIN, LOGGER
+from .const import CONF_KNOWN_VEHICLES, DOMAIN, LOGGER
+from .departures import Roll, call_the_roll
 from .scheduler import Priority, Timing
 
 if TYPE_CHECKING:
@@ -91,9 +92,15 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails
             update_interval=VEHICLES_INTERVAL,
         )
         self.hub = hub
+        self.departed: frozenset[str] = frozenset()
+        """The cars the last list proved gone from the account."""
 
     async def _async_update_data(self) -> dict[str, KamereonVehicleDetails]:
-        """Return the account's vehicles that come with details."""
+        """Return the account's vehicles, by VIN, with their details.
+
+        A car leaves only once the lists have missed it for a day (see
+        departures.py); meanwhile it stays, with the details it had.
+        """
         try:
             response = await self.hub.async_call(self.hub.account.get_vehicles)
         except (ForbiddenException, ResourceNotFoundException) as err:
@@ -102,14 +109,48 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails
             ) from err
         except CLOUD_ERRORS as err:
             raise cloud_failure(err) from err
+        listed = {
+            link.vin: link.vehicleDetails
+            for link in response.vehicleLinks or []
+            if link.vin
+        }
+        previous = self.data or {}
+        roll = call_the_roll(
+            {*previous, *self.config_entry.options.get(CONF_KNOWN_VEHICLES, ())},
+            listed,
+            self.hub.cache.absences(),
+            dt_util.utcnow(),
+        )
+        self._async_log_roll(roll)
+        self.departed = roll.departed
+        self.hub.cache.async_keep_absences(roll.absences)
+        # A car listed without its details, or missing but not yet departed,
+        # keeps the details it had: its entities stay as they are.
         vehicles: dict[str, KamereonVehicleDetails] = {}
-        for link in response.vehicleLinks or []:
-            if link.vin and link.vehicleDetails is not None:
-                vehicles[link.vin] = link.vehicleDetails
-            else:
-                LOGGER.warning("Skipping a vehicle of the account that has no details")
+        for vin in [*previous, *listed]:
+            if vin in listed or vin in roll.absences:
+                details = listed.get(vin) or previous.get(vin)
+                if details is not None:
+                    vehicles[vin] = details
+                elif vin not in vehicles:
+                    LOGGER.warning("Skipping a vehicle of the account that has no details")
         self.hub.cache.async_keep_vehicles(vehicles)
         return vehicles
+
+    @callback
+    def _async_log_roll(self, roll: Roll) -> None:
+        """Tell once when cars go missing from the list, and when they leave."""
+        missing = [absence for absence in roll.absences.values() if absence.missed == 1]
+        if missing:
+            LOGGER.info(
+                "%d vehicle(s) missing from the account's vehicle list; kept until "
+                "the list has missed them for a day",
+                len(missing),
+            )
+        if roll.departed:
+            LOGGER.info(
+                "%d vehicle(s) left the account (missing for a day)", len(roll.departed)
+            )
 
 
 class ReadDeferred(Exception):  # noqa: N818 - a decision, not an error

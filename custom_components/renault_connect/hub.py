@@ -181,20 +181,27 @@ class RenaultHub:
                 self._async_report_account_gone()
             return
         self._async_follow_account()
-        if set(self.entry.options[CONF_VEHICLES]) != set(self.vehicles):
+        shown = set(self.entry.options[CONF_VEHICLES]) & set(coordinator.data)
+        if shown != set(self.vehicles):
             LOGGER.info("The vehicles of the account changed; reloading")
             self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
 
     @callback
     def _async_follow_account(self) -> None:
-        """Record new and departed vehicles in the options, adding new ones if asked."""
+        """Record new and departed vehicles in the options, adding new ones if asked.
+
+        Only a departure the vehicle list proved (see departures.py) removes a
+        car from the user's choice; a car merely missing from one list stays.
+        """
         ir.async_delete_issue(
             self.hass, DOMAIN, account_gone_issue_id(self.entry.entry_id)
         )
         present = set(self.vehicles_coordinator.data)
+        departed = self.vehicles_coordinator.departed
         options = self.entry.options
         known = set(options[CONF_KNOWN_VEHICLES])
-        if present == known:
+        now_known = (known | present) - departed
+        if now_known == known:
             return
         selected = set(options[CONF_VEHICLES])
         if options[CONF_AUTO_ADD]:
@@ -203,8 +210,8 @@ class RenaultHub:
             self.entry,
             options={
                 **options,
-                CONF_KNOWN_VEHICLES: sorted(present),
-                CONF_VEHICLES: sorted(selected & present),
+                CONF_KNOWN_VEHICLES: sorted(now_known),
+                CONF_VEHICLES: sorted(selected - departed),
             },
         )
 
