@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import (
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    EVENT_HOMEASSISTANT_FINAL_WRITE,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -585,3 +590,105 @@ async def test_options_need_a_loaded_entry(
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "not_loaded"
+
+
+async def _stored_options(
+    hass: HomeAssistant, hass_storage: dict[str, Any], entry: MockConfigEntry
+) -> Any:
+    """Return the entry's options as written to storage (what a restart reads).
+
+    Pending writes are flushed as Home Assistant does when it stops. None when
+    the entry was never written (nothing changed since it was added).
+    """
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    if "core.config_entries" not in hass_storage:
+        return None
+    stored = hass_storage["core.config_entries"]["data"]["entries"]
+    return next(
+        (item["options"] for item in stored if item["entry_id"] == entry.entry_id),
+        None,
+    )
+
+
+async def _options_until_polling(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    vins: list[str],
+    settings: dict[str, float],
+) -> Any:
+    """Walk the options to the polling step, giving every car these settings."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_VEHICLES: vins, CONF_AUTO_ADD: True}
+    )
+    while result["step_id"] == "vehicle":
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], settings
+        )
+    assert result["step_id"] == "polling"
+    return result
+
+
+async def test_options_one_car_setting_alone_is_stored(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    init_integration: MockConfigEntry,
+    cloud_vins: list[str],
+) -> None:
+    """Changing only a car's battery capacity is written, and read after a restart."""
+    entry = init_integration
+    polling = {
+        CONF_HOURLY_BUDGET: 15.0,
+        CONF_QUIET_START: "23:00:00",
+        CONF_QUIET_END: "06:00:00",
+    }
+    first = {CONF_BATTERY_CAPACITY: 40.0, CONF_HVAC_TEMPERATURE: 19.5}
+    result = await _options_until_polling(hass, entry, cloud_vins, first)
+    await hass.config_entries.options.async_configure(result["flow_id"], polling)
+    await hass.async_block_till_done()
+
+    # The same choices, but a new battery: nothing else changes. Home
+    # Assistant sees the change (it writes and tells the entry's listeners).
+    updates: list[Any] = []
+
+    async def count_update(_: HomeAssistant, changed: Any) -> None:
+        updates.append(changed.options[CONF_VEHICLE_SETTINGS])
+
+    entry.add_update_listener(count_update)
+    second = {CONF_BATTERY_CAPACITY: 45.0, CONF_HVAC_TEMPERATURE: 19.5}
+    result = await _options_until_polling(hass, entry, cloud_vins, second)
+    await hass.config_entries.options.async_configure(result["flow_id"], polling)
+    await hass.async_block_till_done()
+    assert updates[:1] == [dict.fromkeys(cloud_vins, second)]
+
+    stored = await _stored_options(hass, hass_storage, entry)
+    assert stored[CONF_VEHICLE_SETTINGS] == dict.fromkeys(cloud_vins, second)
+    # A restart reads it back.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.options[CONF_VEHICLE_SETTINGS] == dict.fromkeys(cloud_vins, second)
+
+
+async def test_options_abandoned_change_nothing(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    init_integration: MockConfigEntry,
+    cloud_vins: list[str],
+) -> None:
+    """A flow left before its end changes neither the live nor the stored options."""
+    entry = init_integration
+    live = copy.deepcopy(dict(entry.options))
+    stored = await _stored_options(hass, hass_storage, entry)
+
+    result = await _options_until_polling(
+        hass,
+        entry,
+        cloud_vins,
+        {CONF_BATTERY_CAPACITY: 33.0, CONF_HVAC_TEMPERATURE: 24.0},
+    )
+    hass.config_entries.options.async_abort(result["flow_id"])
+    await hass.async_block_till_done()
+
+    assert dict(entry.options) == live
+    assert await _stored_options(hass, hass_storage, entry) == stored

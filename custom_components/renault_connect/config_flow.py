@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+import copy
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -456,8 +457,10 @@ class RenaultConnectOptionsFlow(OptionsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             if user_input[CONF_VEHICLES]:
+                # A deep copy: the steps change nested settings, which must
+                # neither touch the live options nor look unchanged to them.
                 self._options = {
-                    **entry.options,
+                    **copy.deepcopy(dict(entry.options)),
                     **_vehicles_options(self._vehicles, user_input),
                 }
                 self._pending = list(self._options[CONF_VEHICLES])

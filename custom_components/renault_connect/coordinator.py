@@ -127,13 +127,13 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails
         # A car listed without its details, or missing but not yet departed,
         # keeps the details it had: its entities stay as they are.
         vehicles: dict[str, KamereonVehicleDetails] = {}
-        for vin in [*previous, *listed]:
-            if vin in listed or vin in roll.absences:
-                details = listed.get(vin) or previous.get(vin)
-                if details is not None:
-                    vehicles[vin] = details
-                elif vin not in vehicles:
-                    LOGGER.warning("Skipping a vehicle of the account that has no details")
+        for vin in dict.fromkeys([*previous, *listed]):
+            if vin not in listed and vin not in roll.absences:
+                continue
+            if (details := listed.get(vin) or previous.get(vin)) is not None:
+                vehicles[vin] = details
+            else:
+                LOGGER.warning("Skipping a vehicle of the account that has no details")
         self.hub.cache.async_keep_vehicles(vehicles)
         return vehicles
 
