@@ -656,6 +656,9 @@ ODD_ANSWERS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("negative", "cockpit", {"totalMileage": -1}),
     ("huge", "hvac-status", {"externalTemperature": 1e308}),
     ("nulls", "location", {"gpsLatitude": None, "gpsLongitude": None}),
+    ("time-without-zone", "battery-status", {"timestamp": "2026-11-20T09:00:00"}),
+    ("time-9999", "battery-status", {"timestamp": "9999-12-31T23:59:59Z"}),
+    ("time-garbage", "location", {"lastUpdateTime": "2026-13-45T25:61:00Z"}),
 )
 # Faults of the account's vehicle list: odd lists, failures, a gateway.
 VEHICLE_LIST_FAULTS = (

@@ -237,9 +237,10 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
                 )
             self.vehicle.async_on_read(self, data)
         finally:
-            self._async_plan_next(failed=failed)
+            # Released first: whatever planning meets, no read waits forever.
             self._reading = None
             reading.set_result(None)
+            self._async_plan_next(failed=failed)
         return data
 
     @callback

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.util import dt as dt_util
 
+from .cloud_time import cloud_time
 from .const import (
     CONF_QUIET_END,
     CONF_QUIET_START,
@@ -309,7 +310,5 @@ def _dropped(before: float | None, after: float | None) -> bool:
 
 
 def _as_datetime(marker: Any) -> datetime | None:
-    """Return the upload time if the marker is a timestamp."""
-    if isinstance(marker, str):
-        return dt_util.parse_datetime(marker)
-    return None
+    """Return the upload time if the marker is a timestamp we can trust."""
+    return cloud_time(marker, dt_util.utcnow())

@@ -31,6 +31,7 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from . import RenaultConnectConfigEntry
+from .cloud_time import cloud_time
 from .contracts import active_services, services_end
 from .endpoints import (
     BATTERY,
@@ -109,8 +110,8 @@ class RenaultSensorEntityDescription(
 
 
 def _timestamp(value: str | None) -> datetime | None:
-    """Parse a cloud timestamp."""
-    return dt_util.parse_datetime(value) if value else None
+    """Parse a cloud timestamp, distrusted (see cloud_time)."""
+    return cloud_time(value, dt_util.utcnow())
 
 
 def _attribute(name: str) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
