@@ -275,3 +275,113 @@ async def test_plan_and_cancel_through_actions(
         DOMAIN, "cancel_charge_plan", {"device_id": device.id}, blocking=True
     )
     assert vehicle.planner.plan is None
+
+
+async def _restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Set the entry up again from what it stored, as after a restart."""
+    with patch("custom_components.renault_connect.PLATFORMS", [Platform.SENSOR]):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+async def test_started_plan_never_starts_again(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """Restarts after the start send nothing again; the stop still comes, once."""
+    freezer.move_to(START)
+    entry, vehicle, car = await _setup(hass, fake_cloud, "twingo_3")
+    _plug_in_waiting(car)
+    await vehicle.planner.async_set(
+        START + timedelta(hours=1), stop=START + timedelta(hours=3)
+    )
+    await _at(hass, freezer, START + timedelta(hours=1))
+    assert _commands(fake_cloud, "actions/charge-start") == 1
+
+    await _at(hass, freezer, START + timedelta(hours=2))
+    await _restart(hass, entry)
+    await _restart(hass, entry)
+    assert _commands(fake_cloud, "actions/charge-start") == 1
+
+    await _at(hass, freezer, START + timedelta(hours=3))
+    await _restart(hass, entry)
+    assert _commands(fake_cloud, "actions/charge-start") == 1
+    assert _commands(fake_cloud, "actions/charge-stop") == 1
+    assert entry.runtime_data.vehicles[VIN].planner.plan is None
+
+
+async def test_start_missed_while_stopped_is_sent_once(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A start that passed while Home Assistant was off is sent at the start, once."""
+    freezer.move_to(START)
+    entry, vehicle, car = await _setup(hass, fake_cloud, "twingo_3")
+    _plug_in_waiting(car)
+    await vehicle.planner.async_set(
+        START + timedelta(hours=1), stop=START + timedelta(hours=3)
+    )
+    await hass.config_entries.async_unload(entry.entry_id)
+    freezer.move_to(START + timedelta(hours=2))
+
+    with patch("custom_components.renault_connect.PLATFORMS", [Platform.SENSOR]):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    await _at(hass, freezer, START + timedelta(hours=2, seconds=1))
+    await _restart(hass, entry)
+    await _at(hass, freezer, START + timedelta(hours=2, seconds=2))
+
+    assert _commands(fake_cloud, "actions/charge-start") == 1
+    assert entry.runtime_data.vehicles[VIN].planner.plan is not None
+
+
+async def test_stop_missed_while_stopped_is_sent_once(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A started charge whose stop passed while Home Assistant was off stops, once."""
+    freezer.move_to(START)
+    entry, vehicle, car = await _setup(hass, fake_cloud, "twingo_3")
+    _plug_in_waiting(car)
+    await vehicle.planner.async_set(
+        START + timedelta(hours=1), stop=START + timedelta(hours=2)
+    )
+    await _at(hass, freezer, START + timedelta(hours=1))
+    await hass.config_entries.async_unload(entry.entry_id)
+    freezer.move_to(START + timedelta(hours=3))
+
+    with patch("custom_components.renault_connect.PLATFORMS", [Platform.SENSOR]):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    await _at(hass, freezer, START + timedelta(hours=3, seconds=1))
+    await _restart(hass, entry)
+    await _at(hass, freezer, START + timedelta(hours=3, seconds=2))
+
+    assert _commands(fake_cloud, "actions/charge-start") == 1
+    assert _commands(fake_cloud, "actions/charge-stop") == 1
+    assert entry.runtime_data.vehicles[VIN].planner.plan is None
+
+
+async def test_level_plan_the_car_ended_is_not_sent_again(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A charge to a level that the car ended below it (unplugged) is over."""
+    freezer.move_to(START)
+    entry, vehicle, car = await _setup(hass, fake_cloud, "zoe_50")
+    _plug_in_waiting(car)
+    await vehicle.planner.async_set(START, target_level=95)
+    await _at(hass, freezer, START + timedelta(seconds=1))
+    battery = entry.runtime_data.vehicles[VIN].coordinators["battery-status"]
+    await _at(hass, freezer, START + timedelta(minutes=30))
+    await battery.async_refresh()
+    await hass.async_block_till_done()
+    assert car.state.charging
+
+    car.unplug()
+    await _at(hass, freezer, START + timedelta(minutes=40))
+    await battery.async_refresh()
+    await hass.async_block_till_done()
+    assert vehicle.planner.plan is None
+
+    await _restart(hass, entry)
+    await _restart(hass, entry)
+    await _at(hass, freezer, START + timedelta(hours=1))
+    assert _commands(fake_cloud, "actions/charge-start") == 1
+    assert entry.runtime_data.vehicles[VIN].planner.plan is None

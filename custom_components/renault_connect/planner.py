@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 STORAGE_VERSION = 1
 # Charging power assumed for an estimate when the car has not charged yet (kW).
 TYPICAL_CHARGING_KW = 7.4
+# A plan up to a level that started this long ago is over, whatever happened.
+LEVEL_PLAN_LIFETIME = timedelta(days=1)
 
 type StoredPlans = dict[str, dict[str, Any]]
 
@@ -35,6 +37,10 @@ class ChargePlan:
     start: datetime
     stop: datetime | None = None
     target_level: int | None = None
+    started: datetime | None = None
+    """When the start was sent: a plan starts once, whatever restarts come."""
+    charged: bool = False
+    """The car was seen charging since: once it stops, the plan is over."""
 
     def as_dict(self) -> dict[str, Any]:
         """Return the plan as stored."""
@@ -42,17 +48,31 @@ class ChargePlan:
             "start": self.start.isoformat(),
             "stop": self.stop.isoformat() if self.stop else None,
             "target_level": self.target_level,
+            "started": self.started.isoformat() if self.started else None,
+            "charged": self.charged,
         }
 
     @classmethod
     def from_dict(cls, stored: dict[str, Any]) -> ChargePlan:
         """Read a stored plan."""
         stop = stored.get("stop")
+        started = stored.get("started")
         return cls(
             start=datetime.fromisoformat(stored["start"]),
             stop=datetime.fromisoformat(stop) if stop else None,
             target_level=stored.get("target_level"),
+            started=datetime.fromisoformat(started) if started else None,
+            charged=bool(stored.get("charged")),
         )
+
+    def is_over(self, now: datetime) -> bool:
+        """Tell whether nothing is left to do (nor worth doing late)."""
+        if self.started is None:
+            # Never started: too late once its stop has passed.
+            return self.stop is not None and self.stop <= now
+        # Started: a stop time still has its command to send, even late; a
+        # level is not waited for forever.
+        return self.stop is None and now - self.started >= LEVEL_PLAN_LIFETIME
 
 
 class PlanStore:
@@ -108,11 +128,16 @@ class ChargePlanner:
         return lambda: self._listeners.remove(listener)
 
     async def async_restore(self) -> None:
-        """Take back a plan saved before a restart, if it still has a future."""
+        """Take back a plan saved before a restart, if something is left to do.
+
+        A plan whose start passed while Home Assistant was stopped starts
+        now, once; one that started already never starts again (its stop, if
+        it has passed meanwhile, is sent now, once).
+        """
         if (stored := self.store.plans.get(self.vehicle.vin)) is None:
             return
         plan = ChargePlan.from_dict(stored)
-        if plan.stop is not None and plan.stop <= dt_util.utcnow():
+        if plan.is_over(dt_util.utcnow()):
             await self.store.async_save(self.vehicle.vin, None)
             return
         self._arm(plan)
@@ -190,9 +215,10 @@ class ChargePlanner:
         """Wait for the plan's start, and its stop time or level."""
         self.plan = plan
         hass = self.vehicle.hass
-        self._timers.append(
-            async_track_point_in_utc_time(hass, self._async_start, plan.start)
-        )
+        if plan.started is None:
+            self._timers.append(
+                async_track_point_in_utc_time(hass, self._async_start, plan.start)
+            )
         if plan.stop is not None:
             self._timers.append(
                 async_track_point_in_utc_time(hass, self._async_stop, plan.stop)
@@ -204,9 +230,17 @@ class ChargePlanner:
         self._notify()
 
     async def _async_start(self, _now: datetime) -> None:
-        """Start the planned charge."""
+        """Start the planned charge, once: it is recorded before it is sent."""
+        if (plan := self.plan) is None or plan.started is not None:
+            return
+        await self._async_keep(replace(plan, started=dt_util.utcnow()))
         LOGGER.info("%s: starting the planned charge", self.vehicle.log_name)
         await self._async_command("start_charge", "set_charge_start", charging=True)
+
+    async def _async_keep(self, plan: ChargePlan) -> None:
+        """Make the plan's progress the current plan, and store it at once."""
+        self.plan = plan
+        await self.store.async_save(self.vehicle.vin, plan)
 
     async def _async_stop(self, _now: datetime | None = None) -> None:
         """Stop the planned charge, and forget the plan."""
@@ -216,17 +250,39 @@ class ChargePlanner:
 
     @callback
     def _check_level(self) -> None:
-        """Stop once the battery reached the planned level."""
+        """Stop once the battery reached the planned level.
+
+        A charge the car ended by itself (its own limit, the cable pulled) ends
+        the plan too: nothing is sent again.
+        """
         level = self._battery_level()
         plan = self.plan
-        if plan is None or plan.target_level is None or level is None:
-            return
         data = self.vehicle.coordinators[BATTERY].data
-        if is_charging(data) and level >= plan.target_level:
+        if plan is None or plan.started is None or level is None or data is None:
+            return
+        charging = is_charging(data)
+        if charging and plan.target_level is not None and level >= plan.target_level:
             self.async_cancel_timers()
-            self.vehicle.hub.entry.async_create_background_task(
-                self.vehicle.hass, self._async_stop(), "renault_connect planned stop"
+            self._async_in_background(self._async_stop(), "planned stop")
+        elif charging and not plan.charged:
+            self._async_in_background(
+                self._async_keep(replace(plan, charged=True)), "plan progress"
             )
+        elif not charging and plan.charged and plan.stop is None:
+            LOGGER.info(
+                "%s: the car ended the planned charge at %s %%",
+                self.vehicle.log_name,
+                level,
+            )
+            self.async_cancel_timers()
+            self._async_in_background(self.async_cancel(), "plan over")
+
+    @callback
+    def _async_in_background(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Run the plan's work without holding up the read that led to it."""
+        self.vehicle.hub.entry.async_create_background_task(
+            self.vehicle.hass, work, f"renault_connect {name}"
+        )
 
     async def _async_command(self, action: str, method: str, *, charging: bool) -> None:
         """Send a charge command; a refusal is logged (nobody waits on a timer)."""
