@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.number import (
     NumberDeviceClass,
@@ -16,7 +17,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import RenaultConnectConfigEntry
-from .actions import async_send
+from .actions import Command
 from .const import DOMAIN
 from .endpoints import SOC_LEVELS
 from .entity import (
@@ -24,6 +25,7 @@ from .entity import (
     RenaultConnectEntityDescription,
     vehicle_entities,
 )
+from .writes import Overlay, Write
 
 # Commands are sent one at a time.
 PARALLEL_UPDATES = 1
@@ -73,6 +75,24 @@ async def async_setup_entry(
     async_add_entities(vehicle_entities(entry, CHARGE_LIMITS, ChargeLimitNumber))
 
 
+def _both_limits(current: Any, overlay: Overlay) -> dict[str, int]:
+    """Return both limits: the car's, with every change laid on them."""
+    limits = {"socMin": current.socMin, "socTarget": current.socTarget}
+    return {**limits, **overlay.fields}
+
+
+def _send_limits(limits: dict[str, int]) -> Command[Any]:
+    """Send both limits."""
+    return lambda api: api.set_battery_soc(
+        min=limits["socMin"], target=limits["socTarget"]
+    )
+
+
+def _limits_shown(data: Any, limits: dict[str, int]) -> bool:
+    """Tell whether the car shows both limits sent."""
+    return all(getattr(data, name, None) == value for name, value in limits.items())
+
+
 class ChargeLimitNumber(RenaultConnectEntity, NumberEntity):
     """A charge limit; shows the new value at once while the car confirms it."""
 
@@ -95,24 +115,21 @@ class ChargeLimitNumber(RenaultConnectEntity, NumberEntity):
                 translation_key="charge_limit_step",
                 translation_placeholders={"value": str(value)},
             )
-        limits = {"socMin": self.data.socMin, "socTarget": self.data.socTarget}
-        limits[self.entity_description.field] = int(value)
-        await async_send(
-            self.vehicle.hub,
-            self.vehicle,
-            self.entity_description.key,
-            lambda api: api.set_battery_soc(
-                min=limits["socMin"], target=limits["socTarget"]
-            ),
+        # Both limits go together: the other one as the car has it, or as
+        # sent a moment ago and not yet shown.
+        await self.vehicle.writer.async_write(
+            Write(
+                endpoint=SOC_LEVELS,
+                action=self.entity_description.key,
+                change=Overlay(fields={self.entity_description.field: int(value)}),
+                build=_both_limits,
+                command=_send_limits,
+                confirmed=_limits_shown,
+                on_done=self._async_confirmed,
+            )
         )
         self._pending = value
         self.async_write_ha_state()
-        field = self.entity_description.field
-        self.vehicle.async_watch(
-            SOC_LEVELS,
-            lambda data: getattr(data, field) == int(value),
-            self._async_confirmed,
-        )
 
     @callback
     def _async_confirmed(self, confirmed: bool) -> None:  # noqa: FBT001 - a callback

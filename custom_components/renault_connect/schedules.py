@@ -29,11 +29,12 @@ from renault_api.kamereon.models import (
     HvacSchedule,
 )
 
-from .actions import Command, async_send, send_ev_settings
+from .actions import Command, send_ev_settings
 from .compat import vol
 from .const import DOMAIN
 from .endpoints import CHARGE_SCHEDULE, CHARGING_SETTINGS, HVAC_SETTINGS
 from .vehicle_specs import CHARGE_MODES
+from .writes import Fields, Overlay, Write, with_fields
 
 if TYPE_CHECKING:
     from .vehicle import RenaultConnectVehicle
@@ -196,6 +197,11 @@ class ScheduleStore(ABC):
     @abstractmethod
     def command(self, payload: Any) -> Command[Any]:
         """Return the command that sends the payload."""
+
+    def with_fields(self, data: Any, fields: Fields) -> Any:
+        """Return the car's data with document fields pending laid on it."""
+        del fields  # only a whole document (KCM) has fields of its own
+        return data
 
     @abstractmethod
     def confirmed(self, data: Any, payload: Any) -> bool:
@@ -424,6 +430,10 @@ class KcmPrograms(ScheduleStore):
         """POST the document, as the app does."""
         return send_ev_settings(payload)
 
+    def with_fields(self, data: Any, fields: Fields) -> Any:
+        """Return the document with the fields pending (the charge mode) laid on it."""
+        return with_fields(data, fields)
+
     def confirmed(self, data: Any, payload: dict[str, Any]) -> bool:
         """Tell whether the document shows the programs sent."""
         programs: list[Schedule] = payload["programs"]
@@ -480,15 +490,28 @@ async def async_apply(
     action: str,
     changes: Changes,
 ) -> None:
-    """Read the car's schedules afresh, send the whole set changed, and watch.
+    """Send the car's whole set of schedules, changed, through its write path.
 
-    The fresh read keeps a change made in the app since the last poll.
+    The set is read afresh (a change made in the app since the last poll is
+    kept), with the changes sent before and not yet confirmed laid on it.
     """
-    coordinator = vehicle.coordinators[store.endpoint]
-    current = await async_send(
-        vehicle.hub, vehicle, action, coordinator.description.fetch
+    await vehicle.writer.async_write(
+        Write(
+            endpoint=store.endpoint,
+            action=action,
+            change=Overlay(schedules=changes),
+            build=lambda current, overlay: store.payload(
+                store.with_fields(current, overlay.fields), overlay.schedules
+            ),
+            command=store.command,
+            confirmed=store.confirmed,
+        )
     )
-    coordinator.async_set_updated_data(current)
-    payload = store.payload(current, changes)
-    await async_send(vehicle.hub, vehicle, action, store.command(payload))
-    vehicle.async_watch(store.endpoint, lambda data: store.confirmed(data, payload))
+
+
+def kcm_document(current: dict[str, Any], overlay: Overlay) -> dict[str, Any]:
+    """Return the KCM ev/settings document with every pending change laid on it."""
+    document = with_fields(current, overlay.fields)
+    if overlay.schedules:
+        return KCM_PROGRAMS.payload(document, overlay.schedules)
+    return document

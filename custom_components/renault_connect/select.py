@@ -15,8 +15,10 @@ from .actions import Command, async_send, send_ev_settings
 from .coordinator import EndpointCoordinator
 from .endpoints import CHARGE_MODE_SOURCES, CHARGE_SCHEDULE
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
+from .schedules import kcm_document
 from .vehicle import RenaultConnectVehicle
 from .vehicle_specs import CHARGE_MODES, charge_mode_command, enum_state
+from .writes import Overlay, Write
 
 # Commands are sent one at a time.
 PARALLEL_UPDATES = 1
@@ -97,11 +99,22 @@ class ChargeModeSelect(RenaultConnectEntity, SelectEntity):
     async def async_select_option(self, option: str) -> None:
         """Send the charge mode the way the model expects it."""
         if self.coordinator.description.key == CHARGE_SCHEDULE:
-            command = send_ev_settings({**self.data, "chargeModeRq": option.upper()})
-        else:
-            command = _charge_mode_command(
-                charge_mode_command(self.vehicle.details, option)
+            # A whole document: through the car's write path, on top of
+            # the programs changed a moment ago.
+            await self.vehicle.writer.async_write(
+                Write(
+                    endpoint=CHARGE_SCHEDULE,
+                    action="charge_mode",
+                    change=Overlay(fields={"chargeModeRq": option.upper()}),
+                    build=kcm_document,
+                    command=send_ev_settings,
+                    confirmed=lambda data, _: self._mode(data) == option,
+                )
             )
+            return
+        command = _charge_mode_command(
+            charge_mode_command(self.vehicle.details, option)
+        )
         await async_send(self.vehicle.hub, self.vehicle, "charge_mode", command)
         self.vehicle.async_watch(
             self.coordinator.description.key, lambda data: self._mode(data) == option

@@ -29,6 +29,7 @@ from .planner import ChargePlanner
 from .polling import AFTER_UPLOAD, PollingPlan
 from .scheduler import Priority, Timing
 from .vehicle_specs import default_battery_capacity
+from .writes import CarWriter
 
 if TYPE_CHECKING:
     from .capabilities import CapabilityMemory
@@ -56,6 +57,7 @@ class RenaultConnectVehicle:
         self._watches: dict[str, ConfirmationWatch] = {}
         self.planner = ChargePlanner(self, hub.plans)
         self.polling = PollingPlan(self)
+        self.writer = CarWriter(self)
 
     @property
     def vin(self) -> str:
