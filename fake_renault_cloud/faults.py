@@ -31,6 +31,8 @@ class FaultKind(StrEnum):
     JWT_REJECTED = "jwt_rejected"
     INVALID_CREDENTIALS = "invalid_credentials"
     TFA_REQUIRED = "tfa_required"
+    TFA_CODE_EXPIRED = "tfa_code_expired"
+    TFA_LOCKED_OUT = "tfa_locked_out"
     ACCOUNT_GONE = "account_gone"
     PRIVACY_MODE = "privacy_mode"
     LOW_BATTERY = "low_battery"
@@ -77,10 +79,14 @@ _SERVICES = {
     FaultKind.VEHICLE_WITHOUT_DETAILS: frozenset({KAMEREON}),
     FaultKind.INVALID_CREDENTIALS: frozenset({GIGYA}),
     FaultKind.TFA_REQUIRED: frozenset({GIGYA}),
+    FaultKind.TFA_CODE_EXPIRED: frozenset({GIGYA}),
+    FaultKind.TFA_LOCKED_OUT: frozenset({GIGYA}),
 }
 _GIGYA_METHODS = {
     FaultKind.JWT_REJECTED: frozenset({"accounts.getJWT"}),
     FaultKind.TFA_REQUIRED: frozenset({"accounts.login"}),
+    FaultKind.TFA_CODE_EXPIRED: frozenset({"accounts.tfa.email.completeVerification"}),
+    FaultKind.TFA_LOCKED_OUT: frozenset({"accounts.tfa.email.completeVerification"}),
 }
 _ENDPOINTS = {
     FaultKind.EMPTY_VEHICLE_LIST: frozenset({"vehicles"}),

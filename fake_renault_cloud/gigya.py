@@ -22,6 +22,11 @@ from .world import FakeUser, World
 REMEMBER_DEVICE_FOR = timedelta(days=30)
 TEMPORARY_DEVICE_FOR = timedelta(minutes=10)
 CHALLENGE_LIFETIME = timedelta(hours=1)
+# An e-mailed code is valid this long; this many wrong codes lock the account
+# out of two-factor checks for a while.
+CODE_LIFETIME = timedelta(minutes=10)
+WRONG_CODES_BEFORE_LOCKOUT = 5
+LOCKOUT_FOR = timedelta(minutes=30)
 API_KEYS = frozenset(
     details[CONF_GIGYA_APIKEY] for details in AVAILABLE_LOCALES.values()
 )
@@ -56,6 +61,16 @@ PENDING_TFA = GigyaError(
 )
 
 
+ACCOUNT_LOCKED_OUT = GigyaError(
+    403120,
+    "Account temporarily locked out",
+    "Account temporarily locked out",
+    403,
+    "Forbidden",
+)
+CODE_EXPIRED_DETAILS = "Verification code expired"
+
+
 def invalid_parameter(details: str) -> GigyaError:
     """Return the error for a parameter with a wrong value (errorCode 400006)."""
     return GigyaError(400006, "Invalid parameter value", details)
@@ -84,6 +99,7 @@ class _Challenge:
     assertion: str | None = None
     phv_token: str | None = None
     code: str | None = None
+    code_sent: datetime | None = None
     provider_assertion: str | None = None
 
 
@@ -421,6 +437,7 @@ class GigyaService:
         if address is None:
             raise _Answer(invalid_parameter("Invalid emailID"))
         challenge.code = f"{secrets.randbelow(1_000_000):06d}"
+        challenge.code_sent = self._now
         challenge.phv_token = secrets.token_urlsafe(24)
         self.codes[address.lower()] = challenge.code
         if self.on_code is not None:
@@ -428,14 +445,33 @@ class GigyaService:
         return _Reply({**self._base(), "phvToken": challenge.phv_token})
 
     def _complete_verification(
-        self, params: Params, _cookies: Mapping[str, str], _fault: Fault | None
+        self, params: Params, _cookies: Mapping[str, str], fault: Fault | None
     ) -> _Reply:
-        """accounts.tfa.email.completeVerification: check the code."""
+        """accounts.tfa.email.completeVerification: check the code.
+
+        A code expires; repeated wrong codes lock the user out for a while.
+        """
         challenge = self._challenge(params)
         if self._require(params, "phvToken") != challenge.phv_token:
             raise _Answer(invalid_parameter("Invalid phvToken"))
+        user = challenge.user
+        now = self._now
+        kind = fault.kind if fault is not None else None
+        if kind is FaultKind.TFA_LOCKED_OUT or (
+            user.locked_out_until is not None and now < user.locked_out_until
+        ):
+            raise _Answer(ACCOUNT_LOCKED_OUT)
         if params.get("code") != challenge.code:
+            user.wrong_codes += 1
+            if user.wrong_codes >= WRONG_CODES_BEFORE_LOCKOUT:
+                user.wrong_codes = 0
+                user.locked_out_until = now + LOCKOUT_FOR
+                raise _Answer(ACCOUNT_LOCKED_OUT)
             raise _Answer(invalid_parameter("Invalid verification code"))
+        sent = challenge.code_sent or now
+        if kind is FaultKind.TFA_CODE_EXPIRED or now - sent > CODE_LIFETIME:
+            raise _Answer(invalid_parameter(CODE_EXPIRED_DETAILS))
+        user.wrong_codes = 0
         challenge.provider_assertion = secrets.token_urlsafe(32)
         return _Reply(
             {**self._base(), "providerAssertion": challenge.provider_assertion}

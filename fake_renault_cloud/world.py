@@ -39,6 +39,9 @@ class FakeUser:
     tfa_required: bool = False
     country: str = "FR"
     remembered_devices: dict[str, datetime] = field(default_factory=dict)
+    # Wrong two-factor codes in a row, and the lockout they caused.
+    wrong_codes: int = 0
+    locked_out_until: datetime | None = None
     accounts: list[FakeAccount] = field(default_factory=list)
     # What else the person endpoint tells about the user.
     phone: str = "0612345678"

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import (
     CONF_PASSWORD,
@@ -20,6 +24,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from renault_api.renault_session import RenaultSession
 
 from custom_components.renault_connect.config_flow import (
+    CODE_LIFETIME,
     CONF_CODE,
     CONF_EMAIL_ID,
     CONF_RESEND,
@@ -41,6 +46,7 @@ from custom_components.renault_connect.const import (
     DOMAIN,
 )
 from fake_renault_cloud import FakeRenaultCloud, FakeUser, Fault
+from fake_renault_cloud.gigya import LOCKOUT_FOR, WRONG_CODES_BEFORE_LOCKOUT
 
 from .const import EMAIL, LOCALE, PASSWORD
 
@@ -692,3 +698,96 @@ async def test_options_abandoned_change_nothing(
 
     assert dict(entry.options) == live
     assert await _stored_options(hass, hass_storage, entry) == stored
+
+
+@pytest.mark.usefixtures("cloud_account")
+async def test_impossible_login_is_refused_without_a_request(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud
+) -> None:
+    """An e-mail that is none, or an empty password, is refused here; then it works."""
+    result = await _submit_login(hass, **{CONF_USERNAME: "camille.martin"})
+    assert result["errors"] == {CONF_USERNAME: "invalid_email"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**USER_INPUT, CONF_PASSWORD: "   "}
+    )
+    assert result["errors"] == {CONF_PASSWORD: "password_required"}
+    assert fake_cloud.requests.filter(kind="gigya") == []
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], USER_INPUT
+    )
+    result = await _accept_vehicles(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.usefixtures("cloud_account")
+@pytest.mark.parametrize("on_demand", [False, True], ids=["late", "fault"])
+async def test_expired_code_says_so_then_a_new_one_works(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    cloud_user: FakeUser,
+    freezer: FrozenDateTimeFactory,
+    on_demand: bool,
+) -> None:
+    """A code typed too late is called expired (not wrong); a new code logs in."""
+    cloud_user.tfa_required = True
+    result = await _submit_login(hass)
+    code = fake_cloud.last_tfa_code(EMAIL)
+    if on_demand:
+        fake_cloud.faults.add(Fault("tfa_code_expired", times=1))
+    else:
+        freezer.tick(CODE_LIFETIME + timedelta(minutes=1))
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CODE: code}
+    )
+    assert result["errors"] == {CONF_CODE: "code_expired"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_RESEND: True}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CODE: fake_cloud.last_tfa_code(EMAIL)}
+    )
+    result = await _accept_vehicles(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.usefixtures("cloud_account")
+async def test_locked_out_says_so_then_works_later(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    cloud_user: FakeUser,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Too many wrong codes: the form says to wait; after the wait, a code works."""
+    cloud_user.tfa_required = True
+    result = await _submit_login(hass)
+    code = fake_cloud.last_tfa_code(EMAIL) or ""
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(WRONG_CODES_BEFORE_LOCKOUT):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_CODE: wrong}
+        )
+    assert result["errors"] == {"base": "locked_out"}
+
+    freezer.tick(LOCKOUT_FOR)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_RESEND: True}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CODE: fake_cloud.last_tfa_code(EMAIL)}
+    )
+    result = await _accept_vehicles(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+def test_every_abort_of_the_login_has_its_text() -> None:
+    """The steps that abort on a form error (e-mail choice, accounts) explain it."""
+    strings = json.loads(
+        (
+            Path(__file__).parents[1] / "custom_components/renault_connect/strings.json"
+        ).read_text(encoding="utf-8")
+    )
+    form_errors = {"invalid_auth", "locked_out", "cannot_connect", "unknown"}
+    assert form_errors <= set(strings["config"]["abort"])

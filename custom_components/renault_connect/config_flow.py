@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 import copy
+from datetime import datetime, timedelta
+import re
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -38,7 +40,9 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
     TimeSelector,
 )
+from homeassistant.util import dt as dt_util
 from renault_api.gigya.exceptions import (
+    GigyaResponseException,
     InvalidCredentialsException,
     InvalidVerificationCodeException,
     PendingTwoFactorAuthenticationException,
@@ -80,6 +84,12 @@ from .labels import vehicle_label
 from .vehicle_specs import default_battery_capacity
 
 CONF_EMAIL_ID = "email_id"
+# What Gigya answers after too many wrong codes ("account temporarily locked
+# out"), and how long its e-mailed codes last.
+GIGYA_LOCKED_OUT = 403120
+CODE_LIFETIME = timedelta(minutes=10)
+# An e-mail address, roughly: something, an at sign, a domain with a dot.
+EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 CONF_CODE = "code"
 CONF_RESEND = "resend"
 
@@ -174,6 +184,16 @@ def _vehicles_options(
     }
 
 
+def _login_input_errors(data: Mapping[str, Any]) -> dict[str, str]:
+    """Return the form errors of an e-mail and password no login could take."""
+    errors: dict[str, str] = {}
+    if not EMAIL_SHAPE.fullmatch(str(data.get(CONF_USERNAME, "")).strip()):
+        errors[CONF_USERNAME] = "invalid_email"
+    if not str(data.get(CONF_PASSWORD, "")).strip():
+        errors[CONF_PASSWORD] = "password_required"
+    return errors
+
+
 @asynccontextmanager
 async def _cloud_errors(errors: dict[str, str]) -> AsyncIterator[None]:
     """Turn cloud failures into form errors; let a two-factor request through."""
@@ -184,8 +204,12 @@ async def _cloud_errors(errors: dict[str, str]) -> AsyncIterator[None]:
         raise
     except InvalidCredentialsException:
         errors["base"] = "invalid_auth"
-    except InvalidVerificationCodeException:
-        errors[CONF_CODE] = "invalid_code"
+    except InvalidVerificationCodeException as err:
+        expired = "expired" in (err.error_details or "").lower()
+        errors[CONF_CODE] = "code_expired" if expired else "invalid_code"
+    except GigyaResponseException as err:
+        locked = err.error_code == GIGYA_LOCKED_OUT
+        errors["base"] = "locked_out" if locked else "cannot_connect"
     except CLOUD_ERRORS:
         errors["base"] = "cannot_connect"
     except Exception:  # noqa: BLE001 - the form must show something, never crash
@@ -203,6 +227,7 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         self._data: dict[str, Any] = {}
         self._session: RenaultSession | None = None
         self._email_id: str | None = None
+        self._code_sent_at: datetime | None = None
         self._person = PersonAccounts(name="", accounts={})
         self._account_id = ""
 
@@ -286,7 +311,14 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def _async_login(self, errors: dict[str, str]) -> ConfigFlowResult | None:
-        """Log in with the flow's data; return the next step, or None on errors."""
+        """Log in with the flow's data; return the next step, or None on errors.
+
+        An e-mail that cannot be one, or an empty password, is refused here,
+        without asking the cloud (nor counting against the account's tries).
+        """
+        errors.update(_login_input_errors(self._data))
+        if errors:
+            return None
         self._session = create_session(self.hass, self._data)
         try:
             async with _cloud_errors(errors):
@@ -341,6 +373,7 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is None or user_input.get(CONF_RESEND) or not code:
             async with _cloud_errors(errors):
                 await self.session.request_two_factor_auth_code(self._email_id)
+            self._code_sent_at = dt_util.utcnow()
             if user_input is not None and not user_input.get(CONF_RESEND):
                 errors.setdefault(CONF_CODE, "code_required")
         else:
@@ -348,9 +381,16 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
                 await self.session.complete_two_factor_auth(code)
             if not errors:
                 return await self._async_logged_in()
+            if errors.get(CONF_CODE) == "invalid_code" and self._code_is_old():
+                errors[CONF_CODE] = "code_expired"
         return self.async_show_form(
             step_id="tfa_code", data_schema=CODE_SCHEMA, errors=errors
         )
+
+    def _code_is_old(self) -> bool:
+        """Tell whether the last code was sent longer ago than codes last."""
+        sent = self._code_sent_at
+        return sent is not None and dt_util.utcnow() - sent > CODE_LIFETIME
 
     async def _async_logged_in(self) -> ConfigFlowResult:
         """Go on once logged in: update the entry, or choose what to add."""

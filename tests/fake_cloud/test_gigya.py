@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
@@ -18,7 +19,14 @@ from renault_api.gigya.exceptions import (
     PendingTwoFactorAuthenticationException,
 )
 
-from fake_renault_cloud import FakeRenaultCloud, FakeUser
+from fake_renault_cloud import FakeRenaultCloud, FakeUser, Fault
+from fake_renault_cloud.gigya import (
+    ACCOUNT_LOCKED_OUT,
+    CODE_EXPIRED_DETAILS,
+    CODE_LIFETIME,
+    LOCKOUT_FOR,
+    WRONG_CODES_BEFORE_LOCKOUT,
+)
 
 from .common import EMAIL, GIGYA_KEY, LOCALE, PASSWORD, ClientFactory
 
@@ -631,3 +639,81 @@ async def test_locale_details(cloud: FakeRenaultCloud) -> None:
         "kamereon-api-key": "YjkKtHmGfaceeuExUDKGxrLZGGvtVS0J",
     }
     assert cloud.gigya_url.startswith("http://127.0.0.1:")
+
+
+async def _code_asked(
+    cloud: FakeRenaultCloud, client: ClientFactory
+) -> tuple[Any, str]:
+    """Log in to an account that needs a code; return the session and the code."""
+    session = client().session
+    with pytest.raises(PendingTwoFactorAuthenticationException):
+        await session.login(EMAIL, PASSWORD)
+    await session.request_two_factor_auth_code()
+    code = cloud.last_tfa_code(EMAIL)
+    assert code is not None
+    return session, code
+
+
+async def test_code_expires(
+    cloud: FakeRenaultCloud,
+    make_client: ClientFactory,
+    user: FakeUser,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A code older than its lifetime is refused as expired; a new one works."""
+    user.tfa_required = True
+    session, code = await _code_asked(cloud, make_client)
+    freezer.tick(CODE_LIFETIME + timedelta(seconds=1))
+
+    with pytest.raises(InvalidVerificationCodeException) as refused:
+        await session.complete_two_factor_auth(code)
+    assert refused.value.error_details == CODE_EXPIRED_DETAILS
+    await session.request_two_factor_auth_code()
+    await session.complete_two_factor_auth(cloud.last_tfa_code(EMAIL) or "")
+    assert session.login_token
+
+
+async def test_wrong_codes_lock_the_user_out(
+    cloud: FakeRenaultCloud,
+    make_client: ClientFactory,
+    user: FakeUser,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Repeated wrong codes lock the user out, even with the right code, for a while."""
+    user.tfa_required = True
+    session, code = await _code_asked(cloud, make_client)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(WRONG_CODES_BEFORE_LOCKOUT - 1):
+        with pytest.raises(InvalidVerificationCodeException):
+            await session.complete_two_factor_auth(wrong)
+    for attempt in (wrong, code):
+        with pytest.raises(GigyaResponseException) as refused:
+            await session.complete_two_factor_auth(attempt)
+        assert refused.value.error_code == ACCOUNT_LOCKED_OUT.code
+
+    freezer.tick(LOCKOUT_FOR)
+    await session.request_two_factor_auth_code()
+    await session.complete_two_factor_auth(cloud.last_tfa_code(EMAIL) or "")
+    assert session.login_token
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [("tfa_code_expired", 400006), ("tfa_locked_out", ACCOUNT_LOCKED_OUT.code)],
+)
+async def test_code_faults(
+    cloud: FakeRenaultCloud,
+    make_client: ClientFactory,
+    user: FakeUser,
+    kind: str,
+    code: int,
+) -> None:
+    """On demand: the right code refused once as expired, or as locked out."""
+    user.tfa_required = True
+    session, right = await _code_asked(cloud, make_client)
+    cloud.faults.add(Fault(kind, times=1))
+    with pytest.raises(GigyaResponseException) as refused:
+        await session.complete_two_factor_auth(right)
+    assert refused.value.error_code == code
+    await session.complete_two_factor_auth(right)
+    assert session.login_token
