@@ -791,3 +791,20 @@ def test_every_abort_of_the_login_has_its_text() -> None:
     )
     form_errors = {"invalid_auth", "locked_out", "cannot_connect", "unknown"}
     assert form_errors <= set(strings["config"]["abort"])
+
+
+@pytest.mark.usefixtures("cloud_account")
+@pytest.mark.parametrize("kind", ["http_500_html", "gateway_503", "html_200"])
+async def test_person_fault_explained_then_setup_works(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, kind: str
+) -> None:
+    """The person (the list of accounts) fails once: a clear stop, then a setup."""
+    fault = fake_cloud.faults.add(Fault(kind, endpoint="person", times=1))
+    result = await _submit_login(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "cannot_connect"
+    assert fault.hits == 1
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    result = await _accept_vehicles(hass, await _submit_login(hass))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
