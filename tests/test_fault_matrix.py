@@ -694,6 +694,26 @@ async def _setup_customised(
     return entry, UserSetup.capture(hass, entry, fake_cloud)
 
 
+def _vin_of(fake_cloud: FakeRenaultCloud, profile: str) -> str:
+    """Return the VIN of the account's car of a profile."""
+    return next(
+        vin for vin, car in fake_cloud.vehicles.items() if car.profile.name == profile
+    )
+
+
+async def _nothing_lost(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    caplog: pytest.LogCaptureFixture,
+    entry: MockConfigEntry,
+    before: UserSetup,
+) -> None:
+    """Check that the user's setup is as it was and nothing failed; unload."""
+    assert UserSetup.capture(hass, entry, fake_cloud) == before
+    assert not problems(caplog.records)
+    await unload_and_check(hass, entry)
+
+
 @pytest.mark.parametrize(
     ("endpoint", "attributes"),
     [(endpoint, attributes) for _, endpoint, attributes in ODD_ANSWERS],
@@ -709,9 +729,7 @@ async def test_odd_answer_loses_nothing(
 ) -> None:
     """An odd answer is no failure: nothing breaks, nothing is lost, values return."""
     entry, before = await _setup_customised(hass, fake_cloud, freezer)
-    vin = next(
-        vin for vin, car in fake_cloud.vehicles.items() if car.profile.name == "zoe_50"
-    )
+    vin = _vin_of(fake_cloud, "zoe_50")
     target = Target(
         entry,
         vin,
@@ -734,9 +752,7 @@ async def test_odd_answer_loses_nothing(
     await target.read_now(hass, freezer)
     assert target.coordinator.last_update_success
     assert states(hass, followers) == shown
-    assert UserSetup.capture(hass, entry, fake_cloud) == before
-    assert not problems(caplog.records)
-    await unload_and_check(hass, entry)
+    await _nothing_lost(hass, fake_cloud, caplog, entry, before)
 
 
 @pytest.mark.parametrize("kind", VEHICLE_LIST_FAULTS)
@@ -767,10 +783,8 @@ async def test_vehicle_list_fault_loses_nothing(
         hass, freezer, longest_interval(all_coordinators(entry)), step=_step(entry) * 3
     )
     assert coordinator.last_update_success
-    assert UserSetup.capture(hass, entry, fake_cloud) == before
     assert all(available(hass, entity_id) for entity_id in followers)
-    assert not problems(caplog.records)
-    await unload_and_check(hass, entry)
+    await _nothing_lost(hass, fake_cloud, caplog, entry, before)
 
 
 @pytest.mark.parametrize("kind", COMMAND_FAULTS)
@@ -783,9 +797,7 @@ async def test_command_fault_loses_nothing(
 ) -> None:
     """A command fails with a translated error and no secret; the next one works."""
     entry, before = await _setup_customised(hass, fake_cloud, freezer)
-    vin = next(
-        vin for vin, car in fake_cloud.vehicles.items() if car.profile.name == "zoe_50"
-    )
+    vin = _vin_of(fake_cloud, "zoe_50")
     button = next(
         item.entity_id
         for item in er.async_entries_for_config_entry(
@@ -815,5 +827,4 @@ async def test_command_fault_loses_nothing(
         "button", "press", {"entity_id": button}, blocking=True
     )
     assert fake_cloud.requests.count(endpoint=endpoint, status=200) == sent + 1
-    assert not problems(caplog.records)
-    await unload_and_check(hass, entry)
+    await _nothing_lost(hass, fake_cloud, caplog, entry, before)

@@ -284,16 +284,43 @@ async def _restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
         await hass.async_block_till_done()
 
 
+async def _planned_twingo(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    hours: tuple[int, int],
+) -> MockConfigEntry:
+    """Set up a plugged-in Twingo with a charge planned between two hours."""
+    freezer.move_to(START)
+    entry, vehicle, car = await _setup(hass, fake_cloud, "twingo_3")
+    _plug_in_waiting(car)
+    start, stop = (START + timedelta(hours=hour) for hour in hours)
+    await vehicle.planner.async_set(start, stop=stop)
+    return entry
+
+
+async def _back_after_a_stop(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+    when: datetime,
+) -> None:
+    """Stop Home Assistant, start it again at `when`, then restart it once more."""
+    await hass.config_entries.async_unload(entry.entry_id)
+    freezer.move_to(when)
+    with patch("custom_components.renault_connect.PLATFORMS", [Platform.SENSOR]):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    await _at(hass, freezer, when + timedelta(seconds=1))
+    await _restart(hass, entry)
+    await _at(hass, freezer, when + timedelta(seconds=2))
+
+
 async def test_started_plan_never_starts_again(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
 ) -> None:
     """Restarts after the start send nothing again; the stop still comes, once."""
-    freezer.move_to(START)
-    entry, vehicle, car = await _setup(hass, fake_cloud, "twingo_3")
-    _plug_in_waiting(car)
-    await vehicle.planner.async_set(
-        START + timedelta(hours=1), stop=START + timedelta(hours=3)
-    )
+    entry = await _planned_twingo(hass, fake_cloud, freezer, (1, 3))
     await _at(hass, freezer, START + timedelta(hours=1))
     assert _commands(fake_cloud, "actions/charge-start") == 1
 
@@ -313,21 +340,8 @@ async def test_start_missed_while_stopped_is_sent_once(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
 ) -> None:
     """A start that passed while Home Assistant was off is sent at the start, once."""
-    freezer.move_to(START)
-    entry, vehicle, car = await _setup(hass, fake_cloud, "twingo_3")
-    _plug_in_waiting(car)
-    await vehicle.planner.async_set(
-        START + timedelta(hours=1), stop=START + timedelta(hours=3)
-    )
-    await hass.config_entries.async_unload(entry.entry_id)
-    freezer.move_to(START + timedelta(hours=2))
-
-    with patch("custom_components.renault_connect.PLATFORMS", [Platform.SENSOR]):
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
-    await _at(hass, freezer, START + timedelta(hours=2, seconds=1))
-    await _restart(hass, entry)
-    await _at(hass, freezer, START + timedelta(hours=2, seconds=2))
+    entry = await _planned_twingo(hass, fake_cloud, freezer, (1, 3))
+    await _back_after_a_stop(hass, freezer, entry, START + timedelta(hours=2))
 
     assert _commands(fake_cloud, "actions/charge-start") == 1
     assert entry.runtime_data.vehicles[VIN].planner.plan is not None
@@ -337,22 +351,9 @@ async def test_stop_missed_while_stopped_is_sent_once(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
 ) -> None:
     """A started charge whose stop passed while Home Assistant was off stops, once."""
-    freezer.move_to(START)
-    entry, vehicle, car = await _setup(hass, fake_cloud, "twingo_3")
-    _plug_in_waiting(car)
-    await vehicle.planner.async_set(
-        START + timedelta(hours=1), stop=START + timedelta(hours=2)
-    )
+    entry = await _planned_twingo(hass, fake_cloud, freezer, (1, 2))
     await _at(hass, freezer, START + timedelta(hours=1))
-    await hass.config_entries.async_unload(entry.entry_id)
-    freezer.move_to(START + timedelta(hours=3))
-
-    with patch("custom_components.renault_connect.PLATFORMS", [Platform.SENSOR]):
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
-    await _at(hass, freezer, START + timedelta(hours=3, seconds=1))
-    await _restart(hass, entry)
-    await _at(hass, freezer, START + timedelta(hours=3, seconds=2))
+    await _back_after_a_stop(hass, freezer, entry, START + timedelta(hours=3))
 
     assert _commands(fake_cloud, "actions/charge-start") == 1
     assert _commands(fake_cloud, "actions/charge-stop") == 1
