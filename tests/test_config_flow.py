@@ -123,7 +123,8 @@ async def test_user_flow_without_two_factor(
     result = await _accept_vehicles(hass, result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Camille Martin (MyRenault)"
+    # Named by brand and models: never the person (Home Assistant logs titles).
+    assert result["title"] == "MyRenault: Zoe, Megane E-Tech"
     entry = result["result"]
     assert entry.unique_id == entry.data[CONF_KAMEREON_ACCOUNT_ID]
     assert entry.data[CONF_LOCALE] == LOCALE
@@ -379,7 +380,7 @@ async def test_choose_between_accounts(
     assert _select_options(result, CONF_VEHICLES)[0]["value"] == spring.vin
     result = await _accept_vehicles(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Camille Martin (MyDacia)"
+    assert result["title"] == "MyDacia: Spring"
     assert result["result"].unique_id == dacia.account_id
 
 

@@ -27,26 +27,28 @@ class AccountSummary:
 
     @property
     def label(self) -> str:
-        """Describe the account by its brand and its vehicles' models."""
+        """Describe the account by its brand and its vehicles' models.
+
+        Never by a VIN, a plate or the person: the label is the entry's title,
+        which Home Assistant writes in its own logs.
+        """
         models = [
-            display_label(details.get_model_label()) or vin
-            for vin, details in self.vehicles.items()
+            display_label(details.get_model_label()) or details.get_model_code() or "?"
+            for details in self.vehicles.values()
         ]
         return f"{self.brand}: {', '.join(models)}" if models else self.brand
 
 
 @dataclass
 class PersonAccounts:
-    """The person behind a login, and the accounts it holds."""
+    """The accounts a login holds (the person's name is not kept: it is private)."""
 
-    name: str
     accounts: dict[str, AccountSummary]
 
 
 async def async_read_accounts(session: RenaultSession) -> PersonAccounts:
-    """Read the person's name, accounts and vehicles."""
+    """Read the person's accounts and their vehicles."""
     person = await RenaultClient(session=session).get_person()
-    names = (person.raw_data.get("firstName"), person.raw_data.get("lastName"))
     accounts: dict[str, AccountSummary] = {}
     for account in person.accounts or []:
         if not account.accountId:
@@ -64,6 +66,4 @@ async def async_read_accounts(session: RenaultSession) -> PersonAccounts:
                 if link.vin and link.vehicleDetails
             },
         )
-    return PersonAccounts(
-        name=" ".join(name for name in names if name), accounts=accounts
-    )
+    return PersonAccounts(accounts=accounts)

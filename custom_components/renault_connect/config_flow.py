@@ -228,7 +228,7 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         self._session: RenaultSession | None = None
         self._email_id: str | None = None
         self._code_sent_at: datetime | None = None
-        self._person = PersonAccounts(name="", accounts={})
+        self._person = PersonAccounts(accounts={})
         self._account_id = ""
 
     @staticmethod
@@ -459,8 +459,7 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             if user_input[CONF_VEHICLES]:
                 return self.async_create_entry(
-                    title=f"{self._person.name or self._data[CONF_USERNAME]} "
-                    f"({account.brand})",
+                    title=account.label,
                     data={**self._data, CONF_KAMEREON_ACCOUNT_ID: self._account_id},
                     options={
                         **_vehicles_options(account.vehicles, user_input),
