@@ -21,6 +21,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from fake_renault_cloud import FakeRenaultCloud
 
+from .common import vehicle_device
+
 GARAGE = "Garage"
 
 
@@ -71,9 +73,7 @@ def customise(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     device_registry = dr.async_get(hass)
     entity_registry = er.async_get(hass)
     for vin, vehicle in entry.runtime_data.vehicles.items():
-        device = device_registry.async_get_device(
-            identifiers={*vehicle.device_info["identifiers"]}
-        )
+        device = vehicle_device(device_registry, entry, vin)
         assert device is not None
         device_registry.async_update_device(
             device.id, name_by_user=f"My {vehicle.model or vin[-4:]}", area_id=area.id
