@@ -148,6 +148,8 @@ class VehicleProfile:
     charge_durations_in_minutes: bool = False
     idle_charging_status: float = 0.0
     hvac_cancel_ignored: bool = False
+    hvac_status_always_off: bool = False
+    """renault-api's note on the Zoe phase 1: hvacStatus is off even when it runs."""
     hvac_soc_threshold: float | None = None
 
     def refusal(self, op: Op) -> KamereonError | None:
@@ -218,6 +220,7 @@ ZOE_40 = VehicleProfile(
     charge_power_in_watts=True,
     charge_durations_in_minutes=True,
     idle_charging_status=-1.0,
+    hvac_status_always_off=True,
 )
 
 ZOE_50 = VehicleProfile(
@@ -248,6 +251,8 @@ ZOE_50 = VehicleProfile(
             "schedule_mode": ChargePolicy.SCHEDULED,
         }
     ),
+    # renault-api's note: "cancel" "has no effect on the vehicle".
+    hvac_cancel_ignored=True,
     hvac_soc_threshold=40.0,
 )
 

@@ -135,7 +135,9 @@ def hvac_status(vehicle: FakeVehicle, _query: Query) -> dict[str, Any]:
     values: dict[str, Any] = {
         "externalTemperature": state.external_temperature,
         "internalTemperature": state.internal_temperature,
-        "hvacStatus": "on" if state.hvac_on else "off",
+        "hvacStatus": "on"
+        if state.hvac_on and not vehicle.profile.hvac_status_always_off
+        else "off",
         "socThreshold": vehicle.profile.hvac_soc_threshold,
         "lastUpdateTime": timestamp(upload.time),
     }
@@ -153,6 +155,7 @@ def location(vehicle: FakeVehicle, _query: Query) -> dict[str, Any]:
     return {
         "gpsLatitude": round(upload.state.latitude, 7),
         "gpsLongitude": round(upload.state.longitude, 7),
+        "gpsDirection": upload.state.heading,
         "lastUpdateTime": timestamp(upload.time),
     }
 

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 import heapq
 import itertools
+import math
 from typing import Any
 
 from . import payloads, schedules
@@ -62,6 +63,8 @@ class VehicleState:
     fuel_litres: float = 0.0
     latitude: float = 48.8566
     longitude: float = 2.3522
+    heading: float = 90.0
+    """Degrees clockwise from north, as the last drive left the car."""
     driving: bool = False
     hvac_on: bool = False
     next_hvac_start: datetime | None = None
@@ -681,6 +684,12 @@ class FakeVehicle:
         state.longitude = (
             drive.origin[1] + (drive.destination[1] - drive.origin[1]) * done
         )
+        north = drive.destination[0] - drive.origin[0]
+        east = (drive.destination[1] - drive.origin[1]) * math.cos(
+            math.radians(drive.origin[0])
+        )
+        if north or east:
+            state.heading = round(math.degrees(math.atan2(east, north)) % 360, 1)
         state.battery_level = drive.start_level - drive.level_used * done
         state.fuel_litres = drive.start_fuel - drive.fuel_used * done
 

@@ -17,6 +17,8 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+from renault_api.kamereon.models import KamereonVehicleDetails
+from renault_api.kamereon.schemas import KamereonVehicleDetailsResponseSchema
 from renault_api.renault_session import RenaultSession
 
 from custom_components.renault_connect.const import (
@@ -33,6 +35,18 @@ from custom_components.renault_connect.const import (
 from fake_renault_cloud import FakeRenaultCloud
 
 from .const import LOCALE
+
+
+def vehicle_details(**fields: str) -> KamereonVehicleDetails:
+    """Parse vehicle details the way the library does; groups take a label."""
+    raw: dict[str, object] = {
+        key: {"code": value, "label": value}
+        if key in {"brand", "model", "energy"}
+        else value
+        for key, value in fields.items()
+    }
+    details: KamereonVehicleDetails = KamereonVehicleDetailsResponseSchema.load(raw)
+    return details
 
 
 def vehicle_device(

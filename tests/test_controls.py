@@ -11,6 +11,7 @@ from homeassistant.components.climate import (
     DOMAIN as CLIMATE_DOMAIN,
     SERVICE_SET_HVAC_MODE,
     SERVICE_SET_TEMPERATURE,
+    ClimateEntityFeature,
 )
 from homeassistant.components.number import (
     DOMAIN as NUMBER_DOMAIN,
@@ -314,7 +315,7 @@ async def test_charge_limit_is_optimistic_then_confirmed(
 
 
 @pytest.mark.parametrize(
-    ("profile", "stop"), [("zoe_50", "cancel"), ("renault_5", "stop")]
+    ("profile", "stop"), [("zoe_40", "cancel"), ("renault_5", "stop")]
 )
 async def test_preconditioning(
     hass: HomeAssistant,
@@ -363,6 +364,73 @@ async def test_preconditioning(
     await wait(hass, freezer, 15)
     await wait(hass, freezer, 15)
     assert _state(hass, climate) == "off"
+
+
+async def test_preconditioning_a_zoe_2_cannot_stop(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """The Zoe phase 2 ignores "cancel": nothing offers or pretends a stop."""
+    freezer.move_to(START)
+    await _setup(hass, fake_cloud, "zoe_50")
+    climate = "climate.aa_001_aa_preconditioning"
+    state = hass.states.get(climate)
+    assert state is not None
+    assert state.attributes["hvac_modes"] == ["heat_cool"]
+    assert not state.attributes["supported_features"] & ClimateEntityFeature.TURN_OFF
+    assert hass.states.get("button.aa_001_aa_stop_preconditioning") is None
+    assert hass.states.get("button.aa_001_aa_start_preconditioning") is not None
+
+    await hass.services.async_call(
+        CLIMATE_DOMAIN,
+        SERVICE_SET_HVAC_MODE,
+        {ATTR_ENTITY_ID: climate, "hvac_mode": "heat_cool"},
+        blocking=True,
+    )
+    await wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
+    assert _state(hass, climate) == "heat_cool"
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            CLIMATE_DOMAIN,
+            SERVICE_SET_HVAC_MODE,
+            {ATTR_ENTITY_ID: climate, "hvac_mode": "off"},
+            blocking=True,
+        )
+    assert refused.value.translation_key == "preconditioning_cannot_stop"
+    assert fake_cloud.requests.count(endpoint="actions/hvac-stop") == 0
+    assert _state(hass, climate) == "heat_cool"
+
+
+async def test_preconditioning_a_zoe_1_from_what_was_sent(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """The Zoe phase 1 always says off: the state comes from the commands sent."""
+    freezer.move_to(START)
+    await _setup(hass, fake_cloud, "zoe_40")
+    climate = "climate.aa_001_aa_preconditioning"
+    running = "binary_sensor.aa_001_aa_climate"
+    assert _state(hass, climate) == "off"
+    reads = fake_cloud.requests.count(endpoint="hvac-status")
+
+    await _press(hass, "start_preconditioning")
+    assert _state(hass, climate) == "heat_cool"
+    assert _state(hass, running) == "on"
+    await wait(hass, freezer, 14 * 60)
+    assert _state(hass, climate) == "heat_cool"
+    # The car's own word (always off) is not re-read after the command.
+    assert fake_cloud.requests.count(endpoint="hvac-status") == reads
+    await wait(hass, freezer, 60)
+    assert _state(hass, climate) == "off"
+    assert _state(hass, running) == "off"
+
+    await _press(hass, "start_preconditioning")
+    assert _state(hass, climate) == "heat_cool"
+    await _press(hass, "stop_preconditioning")
+    assert _last_body(fake_cloud, "actions/hvac-stop") == {
+        "data": {"type": "HvacStart", "attributes": {"action": "cancel"}}
+    }
+    assert _state(hass, climate) == "off"
+    assert _state(hass, running) == "off"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from renault_api.kamereon.models import KamereonVehicleBatteryStatusData
@@ -20,6 +21,7 @@ from renault_api.kamereon.schemas import (
 from renault_api.renault_vehicle import RenaultVehicle
 
 from custom_components.renault_connect import hub
+from custom_components.renault_connect.const import DOMAIN
 from fake_renault_cloud import FakeRenaultCloud, Fault
 
 from .platforms import VIN, setup_profile
@@ -238,7 +240,23 @@ async def test_setup_stops_when_data_read_needs_a_new_login(
     assert fake_cloud.requests.count(endpoint="accounts.login") == 2
 
 
-@pytest.mark.parametrize("profile", ["zoe_40", "zoe_50"])
+async def test_wrong_values_are_not_shown_as_truth(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud
+) -> None:
+    """The Zoe phase 2's power and battery temperature are named unreliable, off."""
+    await setup_profile(hass, fake_cloud, "zoe_50", Platform.SENSOR)
+    registry = er.async_get(hass)
+    for key in ("charging_power", "battery_temperature"):
+        entry = registry.async_get_entity_id("sensor", DOMAIN, f"{VIN}_{key}".lower())
+        assert entry is not None
+        registered = registry.async_get(entry)
+        assert registered is not None
+        assert registered.translation_key == f"{key}_unreliable"
+        assert registered.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get(CHARGING_POWER) is None
+
+
+@pytest.mark.parametrize("profile", ["zoe_40", "megane_e_tech"])
 async def test_charging_power_and_session_in_common_units(
     hass: HomeAssistant,
     fake_cloud: FakeRenaultCloud,
@@ -269,3 +287,40 @@ async def test_charging_power_and_session_in_common_units(
     assert float(_state(hass, LAST_CHARGE_DURATION)) == pytest.approx(
         session.duration.total_seconds() / 60, abs=1
     )
+    assert float(_state(hass, "sensor.aa_001_aa_last_charge_power")) == pytest.approx(
+        car.profile.powertrain.charge_kw
+    )
+    last = hass.states.get(LAST_CHARGE_DURATION)
+    assert last is not None
+    assert last.attributes["charging_point"] == "slow"
+    assert last.attributes["battery_level_recovered"] == round(
+        session.end_level
+    ) - round(session.start_level)
+
+
+async def test_heading_and_warranty(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """The position carries the car's heading; the warranty's end is a sensor."""
+    freezer.move_to(START)
+    entry = await setup_profile(
+        hass, fake_cloud, "zoe_50", Platform.SENSOR, Platform.DEVICE_TRACKER
+    )
+    car = fake_cloud.vehicles[VIN]
+    # A drive due north-east leaves the car pointing that way.
+    car.drive(km=10, minutes=15)
+    freezer.tick(timedelta(minutes=20))
+    await _refresh(hass, entry, "location")
+    tracker = hass.states.get("device_tracker.aa_001_aa_location")
+    assert tracker is not None
+    assert 0 < tracker.attributes["heading"] < 90
+
+    warranty = hass.states.get("sensor.aa_001_aa_warranty_end")
+    assert warranty is not None
+    # The latest end among the active warranties of the captured contracts.
+    assert warranty.state == "2030-04-03"
+    assert warranty.attributes["contracts"] == {
+        "CONTRAT LOSANGE": "2022-04-03",
+        "Garantie peinture": "2021-04-03",
+        "Garantie corrosion": "2030-04-03",
+    }

@@ -19,6 +19,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
 )
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from renault_api.renault_vehicle import RenaultVehicle
 
 from custom_components.renault_connect import services
@@ -40,6 +44,7 @@ QUERIES = {
     services.SERVICE_GET_HVAC_SCHEDULES,
     services.SERVICE_GET_CHARGE_HISTORY,
     services.SERVICE_GET_HVAC_HISTORY,
+    services.SERVICE_GET_NOTIFICATION_SETTINGS,
 }
 KCA_V2 = "/kca/car-adapter/v2/cars/{vin}/actions/"
 
@@ -106,7 +111,6 @@ async def _refused(
 @pytest.mark.parametrize(
     "profile",
     [
-        "zoe_40",
         "zoe_50",
         "megane_e_tech",
         "spring",
@@ -1033,8 +1037,11 @@ async def test_get_charge_history(
             "duration_minutes": 15,
             "start_battery_level": int(session.start_level),
             "end_battery_level": int(session.end_level),
+            "battery_level_recovered": int(session.end_level)
+            - int(session.start_level),
             "energy_kwh": round(session.energy_kwh, 2),
             "power_kw": 7.4,
+            "charging_point": "slow",
             "status": "ok",
         }
     ]
@@ -1261,3 +1268,34 @@ def test_errors_raised_are_translated() -> None:
         for key, placeholders in raised.items():
             message = translations["exceptions"][key]["message"]
             assert set(re.findall(r"{(\w+)}", message)) == placeholders, key
+
+
+async def test_get_notification_settings(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    fake_cloud: FakeRenaultCloud,
+) -> None:
+    """The cloud's notification settings come back as it says, and in diagnostics."""
+    entry, _, device_id = await _setup(hass, fake_cloud, "zoe_50")
+
+    response = await _call(hass, services.SERVICE_GET_NOTIFICATION_SETTINGS, device_id)
+
+    assert response == {}
+    assert fake_cloud.requests.count(endpoint="notification-settings") == 1
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    [vehicle] = diagnostics["vehicles"]
+    assert vehicle["notification_settings"] == {}
+    assert vehicle["profile"]["known"] is True
+
+
+async def test_notification_settings_refused_on_models_without_them(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud
+) -> None:
+    """A car whose model has no notification settings gets a translated refusal."""
+    _, _, device_id = await _setup(hass, fake_cloud, "megane_e_tech")
+
+    with pytest.raises(ServiceValidationError) as refused:
+        await _call(hass, services.SERVICE_GET_NOTIFICATION_SETTINGS, device_id)
+
+    assert refused.value.translation_key == "action_not_supported"
+    assert fake_cloud.requests.count(endpoint="notification-settings") == 0

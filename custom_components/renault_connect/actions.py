@@ -22,9 +22,9 @@ from renault_api.kamereon.exceptions import (
 )
 from renault_api.renault_vehicle import RenaultVehicle
 
+from .car_models import CHARGE_SCHEDULE
 from .cloud import CLOUD_ERRORS
 from .const import DOMAIN, LOGGER
-from .endpoints import CHARGE_SCHEDULE
 
 if TYPE_CHECKING:
     from .coordinator import EndpointCoordinator

@@ -14,15 +14,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import RenaultConnectConfigEntry
-from .compat import BinarySensorDeviceClass
-from .endpoints import BATTERY, HVAC_STATUS, LOCK_STATUS
-from .entity import (
-    AccountEntity,
-    RenaultConnectEntity,
-    RenaultConnectEntityDescription,
-    vehicle_entities,
-)
-from .vehicle_specs import (
+from .car_models import BATTERY, HVAC_STATUS, LOCK_STATUS
+from .car_states import (
     CHARGE_STATES,
     CHARGING_STATES,
     PLUG_STATES,
@@ -30,11 +23,18 @@ from .vehicle_specs import (
     PLUGGED_STATES,
     enum_state,
 )
+from .compat import BinarySensorDeviceClass
+from .entity import (
+    AccountEntity,
+    RenaultConnectEntity,
+    RenaultConnectEntityDescription,
+    vehicle_entities,
+)
+from .vehicle import RenaultConnectVehicle
 
 # Values only; every request goes through the account's scheduler.
 PARALLEL_UPDATES = 0
 
-HVAC_STATES = {"on": True, "off": False}
 LOCK_STATES = {"unlocked": True, "locked": False}
 OPENING_STATES = {"open": True, "closed": False}
 
@@ -45,10 +45,10 @@ class RenaultBinarySensorEntityDescription(
 ):
     """A binary sensor: how its state is read from its endpoint's answer."""
 
-    is_on_fn: Callable[[Any], bool | None]
+    is_on_fn: Callable[[RenaultConnectVehicle, Any], bool | None]
 
 
-def _plugged_in(data: Any) -> bool | None:
+def _plugged_in(_: RenaultConnectVehicle, data: Any) -> bool | None:
     """Tell whether the car is plugged in, from the charge state when needed."""
     if (plug := PLUG_STATES.get(data.plugStatus)) in (*PLUGGED_STATES, "unplugged"):
         return plug in PLUGGED_STATES
@@ -56,7 +56,7 @@ def _plugged_in(data: Any) -> bool | None:
     return None if charge is None else charge in PLUGGED_CHARGE_STATES
 
 
-def _charging(data: Any) -> bool | None:
+def _charging(_: RenaultConnectVehicle, data: Any) -> bool | None:
     """Tell whether the car is charging."""
     state = enum_state(CHARGE_STATES, data.chargingStatus, "charge state")
     return None if state is None else state in CHARGING_STATES
@@ -64,9 +64,9 @@ def _charging(data: Any) -> bool | None:
 
 def _state_of(
     name: str, states: dict[str, bool], what: str
-) -> Callable[[Any], bool | None]:
-    """Read a word attribute ("on", "open"...) as a state; unknown words are unknown."""
-    return lambda data: enum_state(states, getattr(data, name, None), what)
+) -> Callable[[RenaultConnectVehicle, Any], bool | None]:
+    """Read a word attribute ("open"...) as a state; unknown words are unknown."""
+    return lambda _, data: enum_state(states, getattr(data, name, None), what)
 
 
 def _opening(key: str, name: str) -> RenaultBinarySensorEntityDescription:
@@ -99,7 +99,7 @@ BINARY_SENSORS: tuple[RenaultBinarySensorEntityDescription, ...] = (
         key="hvac_status",
         translation_key="hvac_status",
         endpoint=HVAC_STATUS,
-        is_on_fn=_state_of("hvacStatus", HVAC_STATES, "climate state"),
+        is_on_fn=lambda vehicle, data: vehicle.preconditioning.is_running(data),
         device_class=BinarySensorDeviceClass.RUNNING,
     ),
     RenaultBinarySensorEntityDescription(
@@ -160,4 +160,4 @@ class RenaultBinarySensor(RenaultConnectEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool | None:
         """Return the state from the endpoint's last answer."""
-        return self.entity_description.is_on_fn(self.data)
+        return self.entity_description.is_on_fn(self.vehicle, self.data)

@@ -18,11 +18,11 @@ from renault_api.renault_vehicle import RenaultVehicle
 
 from . import RenaultConnectConfigEntry
 from .actions import Command, async_send
+from .car_models import BATTERY, LOCATION, CarCommand
+from .car_states import is_charging
 from .const import DOMAIN
-from .endpoints import BATTERY, HVAC_STATUS, LOCATION
 from .entity import VehicleEntity
 from .vehicle import RenaultConnectVehicle
-from .vehicle_specs import is_charging
 
 # Commands are sent one at a time.
 PARALLEL_UPDATES = 1
@@ -35,24 +35,10 @@ REFRESH_SPACING = timedelta(minutes=10)
 class RenaultButtonEntityDescription(ButtonEntityDescription):
     """A command: which cars accept it, how it is sent, and what confirms it."""
 
-    action: str
-    """The renault-api endpoint key of the command, in the model map."""
+    car_command: CarCommand
     command: Callable[[RenaultConnectVehicle], Command[Any]]
-    requires_electricity: bool = False
-    requires_action: str | None = None
-    """Another command the car must accept for this one to make sense."""
-    confirm_endpoint: str | None = None
-    confirmed: Callable[[Any], bool] = lambda _: True
-
-    def is_supported(self, vehicle: RenaultConnectVehicle) -> bool:
-        """Tell whether the car's model accepts the command."""
-        if self.requires_electricity and not vehicle.details.uses_electricity():
-            return False
-        return all(
-            vehicle.details.supports_endpoint(action)
-            for action in (self.action, self.requires_action)
-            if action is not None
-        )
+    follow: Callable[[RenaultConnectVehicle], None] = lambda _: None
+    """Once the cloud took the command: how to see the car carry it out."""
 
 
 def _hvac_start(vehicle: RenaultConnectVehicle) -> Command[Any]:
@@ -70,49 +56,43 @@ BUTTONS: tuple[RenaultButtonEntityDescription, ...] = (
     RenaultButtonEntityDescription(
         key="start_charge",
         translation_key="start_charge",
-        action="actions/charge-start",
+        car_command=CarCommand.CHARGE_START,
         command=_fixed(RenaultVehicle.set_charge_start),
-        requires_electricity=True,
-        confirm_endpoint=BATTERY,
-        confirmed=is_charging,
+        follow=lambda vehicle: vehicle.async_watch(BATTERY, is_charging),
     ),
     RenaultButtonEntityDescription(
         key="stop_charge",
         translation_key="stop_charge",
-        action="actions/charge-stop",
-        requires_action="actions/charge-start",
+        car_command=CarCommand.CHARGE_STOP,
         command=_fixed(RenaultVehicle.set_charge_stop),
-        requires_electricity=True,
-        confirm_endpoint=BATTERY,
-        confirmed=lambda data: not is_charging(data),
+        follow=lambda vehicle: vehicle.async_watch(
+            BATTERY, lambda data: not is_charging(data)
+        ),
     ),
     RenaultButtonEntityDescription(
         key="start_air_conditioner",
         translation_key="start_air_conditioner",
-        action="actions/hvac-start",
+        car_command=CarCommand.HVAC_START,
         command=_hvac_start,
-        confirm_endpoint=HVAC_STATUS,
-        confirmed=lambda data: data.hvacStatus == "on",
+        follow=lambda vehicle: vehicle.preconditioning.async_sent(running=True),
     ),
     RenaultButtonEntityDescription(
         key="cancel_air_conditioner",
         translation_key="cancel_air_conditioner",
-        action="actions/hvac-stop",
-        requires_action="actions/hvac-start",
+        car_command=CarCommand.HVAC_STOP,
         command=_fixed(RenaultVehicle.set_ac_stop),
-        confirm_endpoint=HVAC_STATUS,
-        confirmed=lambda data: data.hvacStatus == "off",
+        follow=lambda vehicle: vehicle.preconditioning.async_sent(running=False),
     ),
     RenaultButtonEntityDescription(
         key="sound_horn",
         translation_key="sound_horn",
-        action="actions/horn-start",
+        car_command=CarCommand.HORN,
         command=_fixed(RenaultVehicle.start_horn),
     ),
     RenaultButtonEntityDescription(
         key="flash_lights",
         translation_key="flash_lights",
-        action="actions/lights-start",
+        car_command=CarCommand.LIGHTS,
         command=_fixed(RenaultVehicle.start_lights),
     ),
 )
@@ -129,10 +109,10 @@ async def async_setup_entry(
         entities.extend(
             RenaultCommandButton(vehicle, description)
             for description in BUTTONS
-            if description.is_supported(vehicle)
+            if vehicle.profile.accepts(description.car_command)
         )
-        if LOCATION in vehicle.coordinators and vehicle.details.supports_endpoint(
-            "actions/refresh-location"
+        if LOCATION in vehicle.coordinators and vehicle.profile.accepts(
+            CarCommand.REFRESH_LOCATION
         ):
             entities.append(RefreshLocationButton(vehicle, REFRESH_LOCATION))
         entities.append(RefreshDataButton(vehicle, REFRESH_DATA))
@@ -153,10 +133,7 @@ class RenaultCommandButton(VehicleEntity, ButtonEntity):
             description.key,
             description.command(self.vehicle),
         )
-        if description.confirm_endpoint is not None:
-            self.vehicle.async_watch(
-                description.confirm_endpoint, description.confirmed
-            )
+        description.follow(self.vehicle)
 
 
 REFRESH_LOCATION = ButtonEntityDescription(

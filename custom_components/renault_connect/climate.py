@@ -13,13 +13,14 @@ from homeassistant.components.climate.const import (
 )
 from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
 from . import RenaultConnectConfigEntry
 from .actions import async_send
-from .const import MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
-from .endpoints import HVAC_STATUS
+from .car_models import HVAC_STATUS, CarCommand
+from .const import DOMAIN, MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
 from .preconditioning import TEMPERATURE_STEP, check_hvac_temperature
 
@@ -49,7 +50,7 @@ async def async_setup_entry(
         PreconditioningClimate(vehicle.coordinators[HVAC_STATUS], PRECONDITIONING)
         for vehicle in entry.runtime_data.vehicles.values()
         if HVAC_STATUS in vehicle.coordinators
-        and vehicle.details.supports_endpoint("actions/hvac-start")
+        and vehicle.profile.accepts(CarCommand.HVAC_START)
     )
 
 
@@ -61,11 +62,6 @@ class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity)
     _attr_min_temp = MIN_HVAC_TEMPERATURE
     _attr_max_temp = MAX_HVAC_TEMPERATURE
     _attr_target_temperature_step = TEMPERATURE_STEP
-    _attr_supported_features = (
-        ClimateEntityFeature.TARGET_TEMPERATURE
-        | ClimateEntityFeature.TURN_ON
-        | ClimateEntityFeature.TURN_OFF
-    )
     _enable_turn_on_off_backwards_compatibility = False
 
     async def async_added_to_hass(self) -> None:
@@ -77,19 +73,34 @@ class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity)
             self._attr_target_temperature = float(last.attributes[ATTR_TEMPERATURE])
 
     @property
+    def _can_stop(self) -> bool:
+        """Tell whether the car acts on a stop (some ignore it)."""
+        return self.vehicle.profile.accepts(CarCommand.HVAC_STOP)
+
+    @property
+    def supported_features(self) -> ClimateEntityFeature:
+        """Return a target and a start; a stop only where the car obeys it."""
+        features = (
+            ClimateEntityFeature.TARGET_TEMPERATURE | ClimateEntityFeature.TURN_ON
+        )
+        if self._can_stop:
+            features |= ClimateEntityFeature.TURN_OFF
+        return features
+
+    @property
     def hvac_modes(self) -> list[HVACMode]:
-        """Return heat-cool, and off when the car accepts a stop."""
-        if self.vehicle.details.supports_endpoint("actions/hvac-stop"):
+        """Return heat-cool, and off when the car obeys a stop."""
+        if self._can_stop:
             return [HVACMode.OFF, HVACMode.HEAT_COOL]
         return [HVACMode.HEAT_COOL]
 
     @property
     def hvac_mode(self) -> HVACMode | None:
         """Return whether preconditioning runs."""
-        status = self.data.hvacStatus
-        if status is None:
+        running = self.vehicle.preconditioning.is_running(self.data)
+        if running is None:
             return None
-        return HVACMode.HEAT_COOL if status == "on" else HVACMode.OFF
+        return HVACMode.HEAT_COOL if running else HVACMode.OFF
 
     @property
     def current_temperature(self) -> float | None:
@@ -102,7 +113,13 @@ class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity)
         return temperature
 
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
-        """Start or stop preconditioning."""
+        """Start or stop preconditioning (refused where the car ignores a stop)."""
+        if hvac_mode != HVACMode.HEAT_COOL and not self._can_stop:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="preconditioning_cannot_stop",
+                translation_placeholders={"model": self.vehicle.model or ""},
+            )
         if hvac_mode == HVACMode.HEAT_COOL:
             temperature = self.target_temperature or self.vehicle.hvac_temperature
             await async_send(
@@ -111,7 +128,6 @@ class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity)
                 "preconditioning",
                 lambda api: api.set_ac_start(temperature),
             )
-            expected = "on"
         else:
             await async_send(
                 self.vehicle.hub,
@@ -119,8 +135,7 @@ class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity)
                 "preconditioning",
                 lambda api: api.set_ac_stop(),
             )
-            expected = "off"
-        self.vehicle.async_watch(HVAC_STATUS, lambda data: data.hvacStatus == expected)
+        self.vehicle.preconditioning.async_sent(running=hvac_mode == HVACMode.HEAT_COOL)
 
     async def async_set_temperature(self, **kwargs: Any) -> None:
         """Remember the target; restart preconditioning with it when it runs."""

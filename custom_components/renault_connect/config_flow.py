@@ -52,6 +52,7 @@ from renault_api.renault_session import RenaultSession
 
 from . import redact
 from .accounts import PersonAccounts, async_read_accounts
+from .car_models import profile_for
 from .cloud import CLOUD_ERRORS, LOCALES, create_session, default_locale
 from .compat import vol
 from .const import (
@@ -81,7 +82,6 @@ from .const import (
     REQUEST_TIMEOUT,
 )
 from .labels import vehicle_label
-from .vehicle_specs import default_battery_capacity
 
 CONF_EMAIL_ID = "email_id"
 # What Gigya answers after too many wrong codes ("account temporarily locked
@@ -570,7 +570,7 @@ class RenaultConnectOptionsFlow(OptionsFlow):
         fields: dict[vol.Marker, Any] = {}
         if details.uses_electricity():
             capacity = current.get(
-                CONF_BATTERY_CAPACITY, default_battery_capacity(details)
+                CONF_BATTERY_CAPACITY, profile_for(details).battery_kwh
             )
             fields[
                 vol.Required(CONF_BATTERY_CAPACITY, default=capacity or vol.UNDEFINED)

@@ -29,14 +29,17 @@ EXPIRING = "services_expiring"
 EXPIRED = "services_expired"
 
 
-def _connected_services(
-    contracts: list[KamereonVehicleContract],
+WARRANTIES = frozenset({"WARRANTY", "WARRANTY_MAINTENANCE_CONTRACTS"})
+
+
+def _of_types(
+    contracts: list[KamereonVehicleContract], types: frozenset[str]
 ) -> list[KamereonVehicleContract]:
-    """Return the car's connected-services contracts that have an end date."""
+    """Return the car's contracts of these types that have an end date."""
     return [
         contract
         for contract in contracts
-        if contract.type == CONNECTED_SERVICES and contract.endDate
+        if contract.type in types and contract.endDate
     ]
 
 
@@ -46,33 +49,37 @@ def _last_end(contracts: list[KamereonVehicleContract]) -> date | None:
     return max((end for end in ends if end is not None), default=None)
 
 
-def active_services(
+def active_contracts(
     contracts: list[KamereonVehicleContract],
+    types: frozenset[str] = frozenset({CONNECTED_SERVICES}),
 ) -> list[KamereonVehicleContract]:
-    """Return the active connected-services contracts that have an end date."""
+    """Return the active contracts of these types that have an end date."""
     return [
         contract
-        for contract in _connected_services(contracts)
+        for contract in _of_types(contracts, types)
         if contract.status == ACTIVE
     ]
 
 
-def services_end(contracts: list[KamereonVehicleContract]) -> date | None:
-    """Return when the car's connected services end: one rule for sensor and issue.
+def coverage_end(
+    contracts: list[KamereonVehicleContract],
+    types: frozenset[str] = frozenset({CONNECTED_SERVICES}),
+) -> date | None:
+    """Return when the car's cover of these types ends: one rule for every use.
 
-    The services run as long as an active contract covers the car, so they
-    end with the last of them: a renewal runs on after the contract it
-    renews, and the earliest end would warn of an end that never comes. With
-    no active contract, the last one that covered the car tells when they
-    stopped. A contract without an end date says nothing.
+    The cover runs as long as an active contract gives it, so it ends with
+    the last of them: a renewal runs on after the contract it renews, and the
+    earliest end would warn of an end that never comes. With no active
+    contract, the last one that covered the car tells when it stopped. A
+    contract without an end date says nothing.
     """
-    active = active_services(contracts)
+    active = active_contracts(contracts, types)
     if active:
         return _last_end(active)
     return _last_end(
         [
             contract
-            for contract in _connected_services(contracts)
+            for contract in _of_types(contracts, types)
             if contract.status not in NEVER_COVERED
         ]
     )
@@ -116,7 +123,7 @@ def async_check_contracts(
     hass = vehicle.hass
     entry_id = vehicle.hub.entry.entry_id
     device_id = vehicle.device_id
-    end = services_end(contracts)
+    end = coverage_end(contracts)
     verdict = services_verdict(end, dt_util.now().date())
     for kind in (EXPIRING, EXPIRED):
         if kind != verdict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from typing import Any
 
 from homeassistant.components.device_tracker.const import SourceType
@@ -10,8 +11,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import RenaultConnectConfigEntry
+from .car_models import LOCATION
 from .compat import TrackerEntity, TrackerEntityDescription
-from .endpoints import LOCATION
 from .entity import (
     RenaultConnectEntity,
     RenaultConnectEntityDescription,
@@ -65,5 +66,17 @@ class RenaultDeviceTracker(RenaultConnectEntity, TrackerEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """Return when the position was uploaded."""
-        return {"last_update": self.data.lastUpdateTime}
+        """Return when the position was uploaded, and where the car points."""
+        return {
+            "last_update": self.data.lastUpdateTime,
+            "heading": heading(self.data.raw_data.get("gpsDirection")),
+        }
+
+
+def heading(value: Any) -> float | None:
+    """Return a heading in degrees clockwise from north (None if absurd)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or not 0 <= value <= 360:  # noqa: PLR2004
+        return None
+    return float(value) % 360

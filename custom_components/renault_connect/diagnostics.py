@@ -59,6 +59,11 @@ def _vehicle_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
     """Return what is known of one vehicle, redacted."""
     return {
         "model_code": vehicle.details.get_model_code(),
+        "profile": {
+            "known": vehicle.profile.known,
+            "commands": sorted(vehicle.profile.commands),
+            "unreliable": sorted(vehicle.profile.row.unreliable),
+        },
         "details": async_redact_data(vehicle.details.raw_data, TO_REDACT),
         "heartbeat": vehicle.polling.heartbeat_key,
         "endpoints": {
@@ -70,6 +75,9 @@ def _vehicle_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
             }
             for key, coordinator in vehicle.coordinators.items()
         },
+        "notification_settings": async_redact_data(
+            vehicle.notification_settings, TO_REDACT
+        ),
     }
 
 

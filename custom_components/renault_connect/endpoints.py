@@ -10,9 +10,26 @@ from typing import Any
 
 from homeassistant.util import dt as dt_util
 from renault_api.kamereon import schemas
-from renault_api.kamereon.models import KamereonVehicleContract, KamereonVehicleDetails
+from renault_api.kamereon.models import KamereonVehicleContract
 from renault_api.renault_vehicle import RenaultVehicle
 
+from .car_models import (
+    BATTERY,
+    CHARGE_MODE,
+    CHARGE_SCHEDULE,
+    CHARGES,
+    CHARGING_SETTINGS,
+    COCKPIT,
+    CONTRACTS,
+    HVAC_SETTINGS,
+    HVAC_STATUS,
+    LOCATION,
+    LOCK_STATUS,
+    PRESSURE,
+    RES_STATE,
+    SOC_LEVELS,
+    ModelProfile,
+)
 from .polling import Role
 
 # Charge sessions are read over this many past days.
@@ -29,22 +46,14 @@ class EndpointDescription:
     restore: Callable[[Any], Any]
     """Rebuild what fetch returns from its raw answer (kept across restarts)."""
     role: Role
-    requires_electricity: bool = False
-    kcm_settings: bool | None = None
-    """For charge-schedule: True to read KCM ev/settings only, False to skip them."""
+    offered: Callable[[ModelProfile], bool] | None = None
+    """Whether a car reads it, when the model's offer is not enough."""
 
-    def is_supported(self, details: KamereonVehicleDetails) -> bool:
+    def is_supported(self, profile: ModelProfile) -> bool:
         """Tell whether the car's model offers this endpoint."""
-        if self.requires_electricity and not details.uses_electricity():
+        if not profile.offers(self.key):
             return False
-        if self.key == CONTRACTS:
-            return True
-        endpoint = details.get_endpoint(self.key)
-        if endpoint is None:
-            return False
-        if self.kcm_settings is None:
-            return True
-        return (endpoint.mode == "kcm-settings") is self.kcm_settings
+        return self.offered is None or self.offered(profile)
 
 
 async def _fetch_charges(vehicle: RenaultVehicle) -> Any:
@@ -69,28 +78,12 @@ def _restore_contracts(raw: list[dict[str, Any]]) -> list[KamereonVehicleContrac
     return response.contractList or []
 
 
-BATTERY = "battery-status"
-COCKPIT = "cockpit"
-LOCATION = "location"
-HVAC_STATUS = "hvac-status"
-CHARGE_MODE = "charge-mode"
-LOCK_STATUS = "lock-status"
-PRESSURE = "pressure"
-RES_STATE = "res-state"
-SOC_LEVELS = "soc-levels"
-CHARGING_SETTINGS = "charging-settings"
-CHARGE_SCHEDULE = "charge-schedule"
-HVAC_SETTINGS = "hvac-settings"
-CHARGES = "charges"
-CONTRACTS = "contracts"
-
 ENDPOINTS: tuple[EndpointDescription, ...] = (
     EndpointDescription(
         key=BATTERY,
         fetch=methodcaller("get_battery_status"),
         restore=schemas.KamereonVehicleBatteryStatusDataSchema.load,
         role=Role.STATE,
-        requires_electricity=True,
     ),
     EndpointDescription(
         key=COCKPIT,
@@ -115,7 +108,6 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
         fetch=methodcaller("get_charge_mode"),
         restore=schemas.KamereonVehicleChargeModeDataSchema.load,
         role=Role.SETTINGS,
-        requires_electricity=True,
     ),
     EndpointDescription(
         key=LOCK_STATUS,
@@ -140,22 +132,20 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
         fetch=methodcaller("get_battery_soc"),
         restore=schemas.KamereonVehicleBatterySocDataSchema.load,
         role=Role.SETTINGS,
-        requires_electricity=True,
     ),
     EndpointDescription(
         key=CHARGING_SETTINGS,
         fetch=methodcaller("get_charging_settings"),
         restore=schemas.KamereonVehicleChargingSettingsDataSchema.load,
         role=Role.SETTINGS,
-        requires_electricity=True,
     ),
     EndpointDescription(
         key=CHARGE_SCHEDULE,
         fetch=methodcaller("get_charge_schedule"),
         restore=dict,
         role=Role.SETTINGS,
-        requires_electricity=True,
-        kcm_settings=True,
+        # KCA charge-schedule answers are not read: charging-settings has them.
+        offered=lambda profile: profile.charge_settings_document,
     ),
     EndpointDescription(
         key=HVAC_SETTINGS,
@@ -168,7 +158,6 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
         fetch=_fetch_charges,
         restore=schemas.KamereonVehicleChargesDataSchema.load,
         role=Role.HISTORY,
-        requires_electricity=True,
     ),
     EndpointDescription(
         key=CONTRACTS,
@@ -177,10 +166,6 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
         role=Role.CONTRACTS,
     ),
 )
-
-
-# The endpoints that tell when the car uploaded, in order of preference.
-HEARTBEATS = (BATTERY, LOCATION, COCKPIT)
 
 # Where models keep their charge mode, in order of preference, and how to read it.
 CHARGE_MODE_SOURCES: tuple[tuple[str, Callable[[Any], str | None]], ...] = (

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Self
 
 from homeassistant.const import EntityCategory
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from . import RenaultConnectConfigEntry
+from .car_models import Field, ModelProfile
 from .coordinator import EndpointCoordinator
 from .hub import RenaultHub
 from .vehicle import RenaultConnectVehicle
@@ -22,6 +23,22 @@ class RenaultConnectEntityDescription(EntityDescription):
 
     endpoint: str
     exists_fn: Callable[[RenaultConnectVehicle], bool] = lambda _: True
+    cloud_field: Field | None = None
+    """The value of the answer shown, when some models are known to get it wrong."""
+
+    def for_model(self, profile: ModelProfile) -> Self:
+        """Return the description as the car's model allows it to be believed.
+
+        A value the model gets wrong is still offered, disabled and named as
+        unreliable, so that no one takes it for the truth.
+        """
+        if self.cloud_field is None or profile.trusts(self.cloud_field):
+            return self
+        return replace(
+            self,
+            translation_key=f"{self.translation_key}_unreliable",
+            entity_registry_enabled_default=False,
+        )
 
 
 class VehicleEntity(Entity):
@@ -96,7 +113,7 @@ def vehicle_entities[D: RenaultConnectEntityDescription, E: RenaultConnectEntity
 ) -> list[E]:
     """Create the entities each vehicle's endpoints and model allow."""
     return [
-        entity_class(coordinator, description)
+        entity_class(coordinator, description.for_model(vehicle.profile))
         for vehicle in entry.runtime_data.vehicles.values()
         for description in descriptions
         if (coordinator := vehicle.coordinators.get(description.endpoint))

@@ -18,8 +18,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import RenaultConnectConfigEntry
 from .actions import Command
+from .car_models import SOC_LEVELS
 from .const import DOMAIN
-from .endpoints import SOC_LEVELS
 from .entity import (
     RenaultConnectEntity,
     RenaultConnectEntityDescription,

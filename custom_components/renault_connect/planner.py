@@ -13,10 +13,10 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .actions import async_send
+from .car_models import BATTERY, CarCommand, Field
+from .car_states import is_charging
 from .const import DOMAIN, LOGGER
-from .endpoints import BATTERY
 from .schedules import invalid
-from .vehicle_specs import charging_power_kw, is_charging
 
 if TYPE_CHECKING:
     from .vehicle import RenaultConnectVehicle
@@ -116,10 +116,7 @@ class ChargePlanner:
     @property
     def can_plan(self) -> bool:
         """Tell whether the car can start a charge remotely."""
-        details = self.vehicle.details
-        return details.uses_electricity() and details.supports_endpoint(
-            "actions/charge-start"
-        )
+        return self.vehicle.profile.accepts(CarCommand.CHARGE_START)
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -156,7 +153,7 @@ class ChargePlanner:
             raise invalid(translation_key="plan_needs_stop_or_level")
         if stop is not None and stop <= max(start, now):
             raise invalid(translation_key="plan_stop_before_start")
-        if not self.vehicle.details.supports_endpoint("actions/charge-stop"):
+        if not self.vehicle.profile.accepts(CarCommand.CHARGE_STOP):
             raise invalid(translation_key="plan_needs_charge_stop")
         if target_level is not None and (
             (level := self._battery_level()) is not None and target_level <= level
@@ -205,8 +202,11 @@ class ChargePlanner:
         """Return the charging power to expect, from the car's last charge."""
         coordinator = self.vehicle.coordinators.get(BATTERY)
         data = coordinator.data if coordinator else None
-        power = charging_power_kw(
-            self.vehicle.details, getattr(data, "chargingInstantaneousPower", None)
+        profile = self.vehicle.profile
+        if not profile.trusts(Field.CHARGING_POWER):
+            return TYPICAL_CHARGING_KW
+        power = profile.charging_power_kw(
+            getattr(data, "chargingInstantaneousPower", None)
         )
         return power or TYPICAL_CHARGING_KW
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.util import dt as dt_util
 
+from .car_states import is_charging
 from .cloud_time import cloud_time
 from .const import (
     CONF_QUIET_END,
@@ -28,7 +29,6 @@ from .const import (
     DEFAULT_QUIET_START,
 )
 from .scheduler import TOKEN_LIFETIME, WINDOW, Priority, Timing
-from .vehicle_specs import is_charging
 
 if TYPE_CHECKING:
     from .coordinator import EndpointCoordinator

@@ -1,9 +1,21 @@
-"""The preconditioning temperatures the cloud takes: one rule for every path."""
+"""Preconditioning: the temperatures the cloud takes, and whether it runs."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.util import dt as dt_util
+
+from .car_models import HVAC_STATUS, Field
+from .car_states import HVAC_STATES, enum_state
 from .const import MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
 from .schedules import invalid
+
+if TYPE_CHECKING:
+    from .vehicle import RenaultConnectVehicle
 
 # The cloud takes preconditioning temperatures in half degrees.
 TEMPERATURE_STEP = 0.5
@@ -25,3 +37,72 @@ def check_hvac_temperature(temperature: float) -> None:
             min=f"{MIN_HVAC_TEMPERATURE:g}",
             max=f"{MAX_HVAC_TEMPERATURE:g}",
         )
+
+
+class PreconditioningState:
+    """Whether a car preconditions: its own word, or what was sent to it.
+
+    Most cars say it in hvac-status, and a command is followed by re-reads
+    until they do. Where the model's status is known to be wrong (the Zoe
+    phase 1 always says off), re-reading is useless: preconditioning is taken
+    to run from the start sent for the model's duration, or until a stop sent.
+    """
+
+    def __init__(self, vehicle: RenaultConnectVehicle) -> None:
+        """Follow one car."""
+        self.vehicle = vehicle
+        self._trusted = vehicle.profile.trusts(Field.HVAC_STATUS)
+        self._runs: tuple[datetime, datetime] | None = None
+        self._unsub_start: CALLBACK_TYPE | None = None
+        self._unsub_end: CALLBACK_TYPE | None = None
+
+    def is_running(self, data: Any) -> bool | None:
+        """Tell whether preconditioning runs now (None: the car does not say)."""
+        if self._trusted:
+            return enum_state(
+                HVAC_STATES, getattr(data, "hvacStatus", None), "climate state"
+            )
+        if self._runs is None:
+            return False
+        start, end = self._runs
+        return start <= dt_util.utcnow() < end
+
+    @callback
+    def async_sent(self, *, running: bool, start: datetime | None = None) -> None:
+        """Follow a start (now or at ``start``) or a stop the cloud accepted."""
+        if self._trusted:
+            if start is None:
+                expected = "on" if running else "off"
+                self.vehicle.async_watch(
+                    HVAC_STATUS, lambda data: data.hvacStatus == expected
+                )
+            return
+        self.async_cancel()
+        if running:
+            begin = start or dt_util.utcnow()
+            end = begin + self.vehicle.profile.row.preconditioning_duration
+            self._runs = (begin, end)
+            hass = self.vehicle.hass
+            self._unsub_end = async_track_point_in_utc_time(
+                hass, self._async_changed, end
+            )
+            if start is not None:
+                self._unsub_start = async_track_point_in_utc_time(
+                    hass, self._async_changed, start
+                )
+        self._async_changed(None)
+
+    @callback
+    def _async_changed(self, _now: datetime | None) -> None:
+        """Show the change on the entities that read hvac-status."""
+        if (coordinator := self.vehicle.coordinators.get(HVAC_STATUS)) is not None:
+            coordinator.async_update_listeners()
+
+    @callback
+    def async_cancel(self) -> None:
+        """Forget the estimate and its timers (a stop, or the entry unloads)."""
+        self._runs = None
+        for unsub in (self._unsub_end, self._unsub_start):
+            if unsub is not None:
+                unsub()
+        self._unsub_end = self._unsub_start = None

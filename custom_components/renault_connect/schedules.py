@@ -30,10 +30,10 @@ from renault_api.kamereon.models import (
 )
 
 from .actions import Command, send_ev_settings
+from .car_models import CHARGE_SCHEDULE, CHARGING_SETTINGS, HVAC_SETTINGS, CarCommand
+from .car_states import CHARGE_MODES
 from .compat import vol
 from .const import DOMAIN
-from .endpoints import CHARGE_SCHEDULE, CHARGING_SETTINGS, HVAC_SETTINGS
-from .vehicle_specs import CHARGE_MODES
 from .writes import Fields, Overlay, Write, with_fields
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ class KcaSchedules(ScheduleStore):
         self,
         *,
         endpoint: str,
-        set_action: str,
+        set_command: CarCommand,
         time_field: str,
         cloud_time: str,
         with_duration: bool,
@@ -226,7 +226,7 @@ class KcaSchedules(ScheduleStore):
     ) -> None:
         """Describe a kind: the service's and the cloud's name of a day's time."""
         self.endpoint = endpoint
-        self.set_action = set_action
+        self.set_command = set_command
         self.time_field = time_field
         self.cloud_time = cloud_time
         self.with_duration = with_duration
@@ -241,7 +241,7 @@ class KcaSchedules(ScheduleStore):
 
     def can_set(self, vehicle: RenaultConnectVehicle) -> bool:
         """Tell whether the model map offers the command."""
-        return vehicle.details.supports_endpoint(self.set_action)
+        return vehicle.profile.accepts(self.set_command)
 
     def describe(self, data: Any, zone: tzinfo, now: datetime) -> dict[str, Any]:
         """Describe the schedules (and, for charging, the mode) in local time."""
@@ -452,7 +452,7 @@ def _blank_program(_number: int) -> Schedule:
 
 KCA_CHARGE_SCHEDULES = KcaSchedules(
     endpoint=CHARGING_SETTINGS,
-    set_action="actions/charge-set-schedule",
+    set_command=CarCommand.SET_CHARGE_SCHEDULE,
     time_field="start_time",
     cloud_time="startTime",
     with_duration=True,
@@ -460,7 +460,7 @@ KCA_CHARGE_SCHEDULES = KcaSchedules(
 )
 KCA_HVAC_SCHEDULES = KcaSchedules(
     endpoint=HVAC_SETTINGS,
-    set_action="actions/hvac-set-schedule",
+    set_command=CarCommand.SET_HVAC_SCHEDULE,
     time_field="ready_at_time",
     cloud_time="readyAtTime",
     with_duration=False,

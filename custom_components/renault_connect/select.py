@@ -12,12 +12,13 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import RenaultConnectConfigEntry
 from .actions import Command, async_send, send_ev_settings
+from .car_models import CHARGE_SCHEDULE, CarCommand
+from .car_states import CHARGE_MODES, enum_state
 from .coordinator import EndpointCoordinator
-from .endpoints import CHARGE_MODE_SOURCES, CHARGE_SCHEDULE
+from .endpoints import CHARGE_MODE_SOURCES
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
 from .schedules import kcm_document
 from .vehicle import RenaultConnectVehicle
-from .vehicle_specs import CHARGE_MODES, charge_mode_command, enum_state
 from .writes import Overlay, Write
 
 # Commands are sent one at a time.
@@ -35,13 +36,11 @@ def _charge_mode_source(
     vehicle: RenaultConnectVehicle,
 ) -> tuple[EndpointCoordinator, Callable[[Any], str | None]] | None:
     """Return where the car keeps its charge mode, if it can be changed there."""
-    if not vehicle.details.uses_electricity():
-        return None
     for endpoint, read in CHARGE_MODE_SOURCES:
         if (coordinator := vehicle.coordinators.get(endpoint)) is None:
             continue
-        if endpoint == CHARGE_SCHEDULE or vehicle.details.supports_endpoint(
-            "actions/charge-set-mode"
+        if endpoint == CHARGE_SCHEDULE or vehicle.profile.accepts(
+            CarCommand.SET_CHARGE_MODE
         ):
             return coordinator, read
         return None
@@ -113,7 +112,7 @@ class ChargeModeSelect(RenaultConnectEntity, SelectEntity):
             )
             return
         command = _charge_mode_command(
-            charge_mode_command(self.vehicle.details, option)
+            self.vehicle.profile.charge_mode_spelling(option)
         )
         await async_send(self.vehicle.hub, self.vehicle, "charge_mode", command)
         self.vehicle.async_watch(

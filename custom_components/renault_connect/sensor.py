@@ -31,11 +31,8 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from . import RenaultConnectConfigEntry
-from .cloud_time import cloud_time
-from .contracts import active_services, services_end
-from .endpoints import (
+from .car_models import (
     BATTERY,
-    CHARGE_MODE_SOURCES,
     CHARGE_SCHEDULE,
     CHARGES,
     CHARGING_SETTINGS,
@@ -48,7 +45,23 @@ from .endpoints import (
     PRESSURE,
     RES_STATE,
     SOC_LEVELS,
+    Field,
 )
+from .car_states import (
+    CHARGE_MODES,
+    CHARGE_STATES,
+    PLUG_STATES,
+    enum_state,
+    is_charging,
+)
+from .cloud_time import cloud_time
+from .contracts import (
+    CONNECTED_SERVICES,
+    WARRANTIES,
+    active_contracts,
+    coverage_end,
+)
+from .endpoints import CHARGE_MODE_SOURCES
 from .entity import (
     AccountEntity,
     RenaultConnectEntity,
@@ -59,15 +72,6 @@ from .entity import (
 from .hub import RenaultHub
 from .scheduler import QuotaState
 from .vehicle import RenaultConnectVehicle
-from .vehicle_specs import (
-    CHARGE_MODES,
-    CHARGE_STATES,
-    PLUG_STATES,
-    charging_power_kw,
-    enum_state,
-    is_charging,
-    session_minutes,
-)
 
 # Values only; every request goes through the account's scheduler.
 PARALLEL_UPDATES = 0
@@ -187,31 +191,56 @@ def _last_charge_duration(vehicle: RenaultConnectVehicle, data: Any) -> SensorVa
     session = _last_charge(data)
     if session is None:
         return None
-    return session_minutes(vehicle.details, session)
+    return vehicle.profile.session_minutes(session)
 
 
 def _last_charge_attributes(data: Any) -> dict[str, Any]:
-    """Return when the most recent charge session started and ended."""
+    """Return when the most recent charge session ran, where and what it gave."""
     session = _last_charge(data) or {}
     return {
         "start": _timestamp(session.get("chargeStartDate")),
         "end": _timestamp(session.get("chargeEndDate")),
+        "charging_point": session.get("chargePower"),
+        "battery_level_recovered": session.get("chargeBatteryLevelRecovered"),
     }
 
 
-def _services_end(_: RenaultConnectVehicle, contracts: Any) -> date | None:
-    """Return the day the car's connected services end (as the repair issue says)."""
-    return services_end(contracts)
+def _last_charge_power(vehicle: RenaultConnectVehicle, data: Any) -> SensorValue:
+    """Return the most recent charge session's power in kW."""
+    session = _last_charge(data) or {}
+    return vehicle.profile.charging_power_kw(
+        session.get("chargeStartInstantaneousPower")
+    )
 
 
-def _services_attributes(contracts: Any) -> dict[str, Any]:
-    """List the active connected-services contracts and their end dates."""
-    return {
+def _cover_end(
+    types: frozenset[str],
+) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
+    """Read the day the car's cover of these types ends (as repair issues say)."""
+    return lambda _, contracts: coverage_end(contracts, types)
+
+
+def _cover_attributes(types: frozenset[str]) -> Callable[[Any], dict[str, Any]]:
+    """List the active contracts of these types and their end dates."""
+    return lambda contracts: {
         "contracts": {
             contract.description or contract.code: contract.endDate
-            for contract in active_services(contracts)
+            for contract in active_contracts(contracts, types)
         }
     }
+
+
+def _cover(key: str, types: frozenset[str]) -> RenaultSensorEntityDescription:
+    """Describe the end of a kind of contract (connected services, warranty)."""
+    return RenaultSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        endpoint=CONTRACTS,
+        value_fn=_cover_end(types),
+        attributes_fn=_cover_attributes(types),
+        device_class=SensorDeviceClass.DATE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+    )
 
 
 def _charge_mode_from(
@@ -321,6 +350,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         translation_key="battery_temperature",
         endpoint=BATTERY,
         value_fn=_attribute("batteryTemperature"),
+        cloud_field=Field.BATTERY_TEMPERATURE,
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         state_class=SensorStateClass.MEASUREMENT,
@@ -351,9 +381,10 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         key="charging_power",
         translation_key="charging_power",
         endpoint=BATTERY,
-        value_fn=lambda vehicle, data: charging_power_kw(
-            vehicle.details, data.chargingInstantaneousPower
+        value_fn=lambda vehicle, data: vehicle.profile.charging_power_kw(
+            data.chargingInstantaneousPower
         ),
+        cloud_field=Field.CHARGING_POWER,
         device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -397,7 +428,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         key="fuel_autonomy",
         translation_key="fuel_autonomy",
         endpoint=COCKPIT,
-        exists_fn=lambda vehicle: vehicle.details.uses_fuel(),
+        exists_fn=lambda vehicle: vehicle.profile.fuel,
         value_fn=_rounded("fuelAutonomy"),
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.KILOMETERS,
@@ -407,7 +438,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         key="fuel_quantity",
         translation_key="fuel_quantity",
         endpoint=COCKPIT,
-        exists_fn=lambda vehicle: vehicle.details.uses_fuel(),
+        exists_fn=lambda vehicle: vehicle.profile.fuel,
         value_fn=_rounded("fuelQuantity"),
         device_class=SensorDeviceClass.VOLUME_STORAGE,
         native_unit_of_measurement=UnitOfVolume.LITERS,
@@ -505,6 +536,15 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.MINUTES,
     ),
     RenaultSensorEntityDescription(
+        key="last_charge_power",
+        translation_key="last_charge_power",
+        endpoint=CHARGES,
+        value_fn=_last_charge_power,
+        attributes_fn=_last_charge_attributes,
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+    ),
+    RenaultSensorEntityDescription(
         key="last_charge_start_level",
         translation_key="last_charge_start_level",
         endpoint=CHARGES,
@@ -518,15 +558,8 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         value_fn=_last_charge_value("chargeEndBatteryLevel"),
         native_unit_of_measurement=PERCENTAGE,
     ),
-    RenaultSensorEntityDescription(
-        key="connected_services_end",
-        translation_key="connected_services_end",
-        endpoint=CONTRACTS,
-        value_fn=_services_end,
-        attributes_fn=_services_attributes,
-        device_class=SensorDeviceClass.DATE,
-        entity_category=EntityCategory.DIAGNOSTIC,
-    ),
+    _cover("connected_services_end", frozenset({CONNECTED_SERVICES})),
+    _cover("warranty_end", WARRANTIES),
 )
 
 

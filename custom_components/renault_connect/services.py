@@ -19,13 +19,20 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
-from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.renault_vehicle import RenaultVehicle
 
 from .actions import Command, async_send
+from .car_models import (
+    CHARGE_HISTORY,
+    CHARGES,
+    HVAC_HISTORY,
+    HVAC_SESSIONS,
+    NOTIFICATION_SETTINGS,
+    CarCommand,
+    ModelProfile,
+)
 from .compat import vol
 from .const import DOMAIN
-from .endpoints import HVAC_STATUS
 from .preconditioning import check_hvac_temperature
 from .schedules import (
     ScheduleStore,
@@ -34,7 +41,6 @@ from .schedules import (
     hvac_schedules,
     invalid,
 )
-from .vehicle_specs import charging_power_kw, session_minutes
 
 if TYPE_CHECKING:
     from .hub import RenaultHub
@@ -47,6 +53,7 @@ SERVICE_GET_HVAC_SCHEDULES = "get_hvac_schedules"
 SERVICE_SET_HVAC_SCHEDULES = "set_hvac_schedules"
 SERVICE_GET_CHARGE_HISTORY = "get_charge_history"
 SERVICE_GET_HVAC_HISTORY = "get_hvac_history"
+SERVICE_GET_NOTIFICATION_SETTINGS = "get_notification_settings"
 SERVICE_PLAN_CHARGE = "plan_charge"
 SERVICE_CANCEL_CHARGE_PLAN = "cancel_charge_plan"
 
@@ -147,7 +154,7 @@ def _utc(value: datetime | None) -> datetime | None:
 async def _async_start_preconditioning(call: ServiceCall) -> None:
     """Precondition the car now, or from a local date and time."""
     vehicle = _vehicle(call)
-    if not vehicle.details.supports_endpoint("actions/hvac-start"):
+    if not vehicle.profile.accepts(CarCommand.HVAC_START):
         raise _not_supported(call.service)
     temperature: float = call.data.get(ATTR_TEMPERATURE, vehicle.hvac_temperature)
     check_hvac_temperature(temperature)
@@ -165,8 +172,7 @@ async def _async_start_preconditioning(call: ServiceCall) -> None:
                 days=MAX_START_DELAY.days,
             )
     await _async_send(call, vehicle, lambda api: api.set_ac_start(temperature, start))
-    if start is None:
-        vehicle.async_watch(HVAC_STATUS, lambda data: data.hvacStatus == "on")
+    vehicle.preconditioning.async_sent(running=True, start=start)
 
 
 def _store(
@@ -229,25 +235,27 @@ def _rounded(value: float | None) -> float | None:
 
 
 def _charge_session(
-    details: KamereonVehicleDetails, _period_type: str, charge: dict[str, Any]
+    profile: ModelProfile, _period_type: str, charge: dict[str, Any]
 ) -> dict[str, Any]:
     """Describe a charge session with the same units whatever the model."""
     return {
         "start": _local_time(charge.get("chargeStartDate")),
         "end": _local_time(charge.get("chargeEndDate")),
-        "duration_minutes": session_minutes(details, charge),
+        "duration_minutes": profile.session_minutes(charge),
         "start_battery_level": charge.get("chargeStartBatteryLevel"),
         "end_battery_level": charge.get("chargeEndBatteryLevel"),
+        "battery_level_recovered": charge.get("chargeBatteryLevelRecovered"),
         "energy_kwh": _rounded(charge.get("chargeEnergyRecovered")),
-        "power_kw": charging_power_kw(
-            details, charge.get("chargeStartInstantaneousPower")
+        "power_kw": profile.charging_power_kw(
+            charge.get("chargeStartInstantaneousPower")
         ),
+        "charging_point": charge.get("chargePower"),
         "status": charge.get("chargeEndStatus"),
     }
 
 
 def _hvac_session(
-    _details: KamereonVehicleDetails, _period_type: str, session: dict[str, Any]
+    _profile: ModelProfile, _period_type: str, session: dict[str, Any]
 ) -> dict[str, Any]:
     """Describe a preconditioning session."""
     return {
@@ -259,11 +267,11 @@ def _hvac_session(
 
 def _summary(
     fields: Mapping[str, str],
-) -> Callable[[KamereonVehicleDetails, str, dict[str, Any]], dict[str, Any]]:
+) -> Callable[[ModelProfile, str, dict[str, Any]], dict[str, Any]]:
     """Describe the totals of a day or month; fields are named by the cloud's names."""
 
     def describe(
-        _details: KamereonVehicleDetails, period_type: str, summary: dict[str, Any]
+        _profile: ModelProfile, period_type: str, summary: dict[str, Any]
     ) -> dict[str, Any]:
         return {
             "period": _period(summary.get(period_type)),
@@ -281,7 +289,7 @@ class HistoryPart:
     read: Callable[[RenaultVehicle, datetime, datetime, str], Awaitable[Any]]
     key: str
     """Where the items are in the answer."""
-    describe: Callable[[KamereonVehicleDetails, str, dict[str, Any]], dict[str, Any]]
+    describe: Callable[[ModelProfile, str, dict[str, Any]], dict[str, Any]]
 
     def command(self, start: datetime, end: datetime, period: str) -> Command[Any]:
         """Return the read of the part over the dates."""
@@ -292,21 +300,21 @@ class HistoryPart:
 class HistoryDescription:
     """A history: which cars have one, its sessions and its summaries."""
 
-    offered: Callable[[KamereonVehicleDetails], bool]
+    offered: Callable[[ModelProfile], bool]
     sessions: HistoryPart
     summaries: HistoryPart
 
 
-CHARGE_HISTORY = HistoryDescription(
-    offered=lambda details: details.uses_electricity(),
+CHARGE_SESSIONS_AND_TOTALS = HistoryDescription(
+    offered=lambda profile: profile.electric,
     sessions=HistoryPart(
-        endpoint="charges",
+        endpoint=CHARGES,
         read=lambda api, start, end, _period: api.get_charges(start, end),
         key="charges",
         describe=_charge_session,
     ),
     summaries=HistoryPart(
-        endpoint="charge-history",
+        endpoint=CHARGE_HISTORY,
         read=lambda api, start, end, period: api.get_charge_history(start, end, period),
         key="chargeSummaries",
         describe=_summary(
@@ -318,16 +326,16 @@ CHARGE_HISTORY = HistoryDescription(
         ),
     ),
 )
-HVAC_HISTORY = HistoryDescription(
-    offered=lambda details: details.supports_endpoint("actions/hvac-start"),
+HVAC_SESSIONS_AND_TOTALS = HistoryDescription(
+    offered=lambda profile: profile.accepts(CarCommand.HVAC_START),
     sessions=HistoryPart(
-        endpoint="hvac-sessions",
+        endpoint=HVAC_SESSIONS,
         read=lambda api, start, end, _period: api.get_hvac_sessions(start, end),
         key="hvacSessions",
         describe=_hvac_session,
     ),
     summaries=HistoryPart(
-        endpoint="hvac-history",
+        endpoint=HVAC_HISTORY,
         read=lambda api, start, end, period: api.get_hvac_history(start, end, period),
         key="hvacSessionsSummaries",
         describe=_summary(
@@ -363,24 +371,36 @@ async def _async_get_history(
     A model whose cloud keeps only one of them gets null for the other.
     """
     vehicle = _vehicle(call)
-    details = vehicle.details
+    profile = vehicle.profile
     parts = {"sessions": history.sessions, "summaries": history.summaries}
-    kept = {
-        name: part
-        for name, part in parts.items()
-        if details.supports_endpoint(part.endpoint)
-    }
-    if not history.offered(details) or not kept:
+    kept = {name: part for name, part in parts.items() if profile.offers(part.endpoint)}
+    if not history.offered(profile) or not kept:
         raise _not_supported(call.service)
     start, end, period = _history_range(call)
     response: dict[str, Any] = dict.fromkeys(parts)
     for name, part in kept.items():
         answer = await _async_send(call, vehicle, part.command(start, end, period))
         response[name] = [
-            part.describe(details, period, item)
+            part.describe(profile, period, item)
             for item in answer.raw_data.get(part.key) or []
         ]
     return response
+
+
+async def _async_get_notification_settings(call: ServiceCall) -> ServiceResponse:
+    """Return which notifications the Renault cloud sends about the car, as it says.
+
+    The answer is kept (until the entry reloads) for the diagnostics.
+    """
+    vehicle = _vehicle(call)
+    if not vehicle.profile.offers(NOTIFICATION_SETTINGS):
+        raise _not_supported(call.service)
+    answer = await _async_send(
+        call, vehicle, lambda api: api.get_notification_settings()
+    )
+    settings: dict[str, Any] = dict(answer.raw_data)
+    vehicle.notification_settings = settings
+    return settings
 
 
 async def _async_plan_charge(call: ServiceCall) -> None:
@@ -437,14 +457,20 @@ def async_setup_services(hass: HomeAssistant) -> None:
         ),
         (
             SERVICE_GET_CHARGE_HISTORY,
-            partial(_async_get_history, CHARGE_HISTORY),
+            partial(_async_get_history, CHARGE_SESSIONS_AND_TOTALS),
             HISTORY_SCHEMA,
             SupportsResponse.ONLY,
         ),
         (
             SERVICE_GET_HVAC_HISTORY,
-            partial(_async_get_history, HVAC_HISTORY),
+            partial(_async_get_history, HVAC_SESSIONS_AND_TOTALS),
             HISTORY_SCHEMA,
+            SupportsResponse.ONLY,
+        ),
+        (
+            SERVICE_GET_NOTIFICATION_SETTINGS,
+            _async_get_notification_settings,
+            VEHICLE_SCHEMA,
             SupportsResponse.ONLY,
         ),
         (

@@ -14,6 +14,7 @@ from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.renault_vehicle import RenaultVehicle
 
 from .actions import ConfirmationWatch
+from .car_models import CONTRACTS, profile_for
 from .const import (
     CONF_BATTERY_CAPACITY,
     CONF_HVAC_TEMPERATURE,
@@ -23,12 +24,12 @@ from .const import (
 )
 from .contracts import async_check_contracts
 from .coordinator import EndpointCoordinator
-from .endpoints import CONTRACTS, ENDPOINTS, HEARTBEATS
+from .endpoints import ENDPOINTS
 from .labels import display_label
 from .planner import ChargePlanner
 from .polling import AFTER_UPLOAD, PollingPlan
+from .preconditioning import PreconditioningState
 from .scheduler import Priority, Timing
-from .vehicle_specs import default_battery_capacity
 from .writes import CarWriter
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class RenaultConnectVehicle:
         self.hass: HomeAssistant = hub.hass
         self.api = api
         self.details = details
+        self.profile = profile_for(details)
         self.model = display_label(details.get_model_label())
         self.log_name = f"Vehicle {number} ({self.model or details.get_model_code()})"
         self.coordinators: dict[str, EndpointCoordinator] = {}
@@ -58,6 +60,9 @@ class RenaultConnectVehicle:
         self.planner = ChargePlanner(self, hub.plans)
         self.polling = PollingPlan(self)
         self.writer = CarWriter(self)
+        self.preconditioning = PreconditioningState(self)
+        self.notification_settings: dict[str, Any] | None = None
+        """The cloud's last answer to get_notification_settings (diagnostics)."""
 
     @property
     def vin(self) -> str:
@@ -95,7 +100,7 @@ class RenaultConnectVehicle:
     def battery_capacity(self) -> float | None:
         """Return the usable battery capacity (kWh) from the options or the model."""
         capacity: float | None = self._settings.get(
-            CONF_BATTERY_CAPACITY, default_battery_capacity(self.details)
+            CONF_BATTERY_CAPACITY, self.profile.battery_kwh
         )
         return capacity
 
@@ -107,7 +112,7 @@ class RenaultConnectVehicle:
         before a restart are shown at once; the others are read now.
         """
         for description in ENDPOINTS:
-            if description.is_supported(self.details) and not memory.retired_at(
+            if description.is_supported(self.profile) and not memory.retired_at(
                 self.vin, description.key
             ):
                 self.coordinators[description.key] = EndpointCoordinator(
@@ -144,7 +149,7 @@ class RenaultConnectVehicle:
     @callback
     def _async_choose_heartbeat(self) -> None:
         """Pick the heartbeat among the endpoints the car offers."""
-        self.polling.choose_heartbeat(list(self.coordinators), HEARTBEATS)
+        self.polling.choose_heartbeat(list(self.coordinators), self.profile.heartbeats)
 
     @property
     def name(self) -> str:
@@ -203,3 +208,4 @@ class RenaultConnectVehicle:
         for watch in self._watches.values():
             watch.cancel()
         self._watches.clear()
+        self.preconditioning.async_cancel()

@@ -126,7 +126,7 @@ async def test_hvac_runs_fifteen_minutes(
     assert fake.state.internal_temperature == 21
 
 
-@pytest.mark.parametrize("profile", ["zoe_50", "renault_5", "megane_e_tech"])
+@pytest.mark.parametrize("profile", ["zoe_40", "renault_5", "megane_e_tech"])
 async def test_hvac_stop(
     add_car: CarFactory, freezer: FrozenDateTimeFactory, profile: str
 ) -> None:
@@ -138,6 +138,30 @@ async def test_hvac_stop(
     freezer.tick(DELAY)
     assert (await vehicle.get_hvac_status()).hvacStatus == "off"
     assert not fake.state.hvac_on
+
+
+async def test_hvac_cancel_ignored_by_the_zoe_2(
+    add_car: CarFactory, freezer: FrozenDateTimeFactory
+) -> None:
+    """renault-api's note: the Zoe phase 2 takes "cancel" and goes on."""
+    fake, vehicle = await _car(add_car, "zoe_50")
+    await vehicle.set_ac_start(20.5)
+    freezer.tick(DELAY)
+    await vehicle.set_ac_stop()
+    freezer.tick(DELAY)
+    assert (await vehicle.get_hvac_status()).hvacStatus == "on"
+    assert fake.state.hvac_on
+
+
+async def test_hvac_status_always_off_on_the_zoe_1(
+    add_car: CarFactory, freezer: FrozenDateTimeFactory
+) -> None:
+    """renault-api's note: the Zoe phase 1 reports off while it preconditions."""
+    fake, vehicle = await _car(add_car, "zoe_40")
+    await vehicle.set_ac_start(20.5)
+    freezer.tick(DELAY)
+    assert fake.state.hvac_on
+    assert (await vehicle.get_hvac_status()).hvacStatus == "off"
 
 
 async def test_hvac_planned_start(
