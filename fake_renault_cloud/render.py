@@ -312,10 +312,23 @@ def hvac_history(_vehicle: FakeVehicle, query: Query) -> dict[str, Any]:
     return {}
 
 
-def hvac_sessions(_vehicle: FakeVehicle, query: Query) -> dict[str, Any]:
-    """Render hvac-sessions (no attributes, as captured)."""
-    _period(query, with_type=False)
-    return {}
+def hvac_sessions(vehicle: FakeVehicle, query: Query) -> dict[str, Any]:
+    """Render hvac-sessions: the preconditionings asked for between start and end.
+
+    renault-api's capture has no attributes; the fields are those other
+    clients of the same endpoint document (request, start, end status).
+    """
+    _, start, end = _period(query, with_type=False)
+    found = [
+        {
+            "hvacSessionRequestDate": timestamp(session.requested),
+            "hvacSessionStartDate": timestamp(session.start),
+            "hvacSessionEndStatus": session.end_status,
+        }
+        for session in vehicle.hvac_sessions
+        if start <= session.requested.strftime("%Y%m%d") <= end
+    ]
+    return {"hvacSessions": found} if found else {}
 
 
 def car_adapter(vehicle: FakeVehicle, _query: Query) -> dict[str, Any]:

@@ -128,6 +128,15 @@ class ChargeSession:
         return self.end - self.start
 
 
+@dataclass(frozen=True)
+class HvacSession:
+    """One preconditioning the car ran: when it was asked for, when it started."""
+
+    requested: datetime
+    start: datetime
+    end_status: str = "ok"
+
+
 @dataclass
 class VehicleSettings:
     """The settings the car acknowledged (they change after ``action_delay``)."""
@@ -241,6 +250,7 @@ class FakeVehicle:
         self.contracts = _default_contracts(now.date())
         self.alerts: list[dict[str, Any]] = []
         self._charge_sessions: list[ChargeSession] = []
+        self._hvac_sessions: list[HvacSession] = []
         self._horn_lights: list[tuple[datetime, str]] = []
         self.settings = self._initial_settings(now)
         self._state = self._initial_state(position)
@@ -346,6 +356,12 @@ class FakeVehicle:
         """Return the finished charges, oldest first."""
         self.simulate()
         return list(self._charge_sessions)
+
+    @property
+    def hvac_sessions(self) -> list[HvacSession]:
+        """Return the preconditionings that started, oldest first."""
+        self.simulate()
+        return list(self._hvac_sessions)
 
     @property
     def horn_lights(self) -> list[tuple[datetime, str]]:
@@ -832,11 +848,11 @@ class FakeVehicle:
 
                 def start(moment: datetime) -> None:
                     if generation == self._hvac_generation:
-                        self._hvac_on(moment, temperature)
+                        self._hvac_on(moment, temperature, requested=when)
 
                 self._schedule(at, "planned hvac starts", start)
                 return
-            self._hvac_on(when, temperature)
+            self._hvac_on(when, temperature, requested=when)
 
         self._after_delay("remote hvac start", apply)
 
@@ -846,8 +862,11 @@ class FakeVehicle:
             return
         self._after_delay("remote hvac stop", self._hvac_off)
 
-    def _hvac_on(self, when: datetime, temperature: float) -> None:
+    def _hvac_on(
+        self, when: datetime, temperature: float, *, requested: datetime
+    ) -> None:
         """Turn the HVAC on, and off again after ``hvac_duration``."""
+        self._hvac_sessions.append(HvacSession(requested=requested, start=when))
         self._hvac_generation += 1
         generation = self._hvac_generation
         state = self._state

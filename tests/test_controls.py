@@ -609,3 +609,36 @@ async def test_preconditioning_target_is_remembered(
     )
     body = _last_body(fake_cloud, "actions/hvac-start")
     assert body["data"]["attributes"]["targetTemperature"] == 22
+
+
+@pytest.mark.parametrize("profile", ["zoe_40", "zoe_50"])
+async def test_last_preconditioning_read_after_it_ends(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    profile: str,
+) -> None:
+    """Once a preconditioning ends, the car's record of it shows within minutes."""
+    freezer.move_to(START)
+    entry, car = await _setup(hass, fake_cloud, profile)
+    last = "sensor.aa_001_aa_last_preconditioning"
+    result = "sensor.aa_001_aa_last_preconditioning_result"
+    assert _state(hass, last) == "unknown"
+
+    await _press(hass, "start_preconditioning")
+    await wait(hass, freezer, 15)
+    await wait(hass, freezer, 15)
+    await wait(hass, freezer, 16 * 60)
+    if profile == "zoe_50":  # the car's own status tells the end
+        vehicle = entry.runtime_data.vehicles[VIN]
+        await vehicle.coordinators["hvac-status"].async_refresh()
+    before = fake_cloud.requests.count(endpoint="hvac-sessions")
+    await wait(hass, freezer, 5 * 60)
+
+    assert fake_cloud.requests.count(endpoint="hvac-sessions") == before + 1
+    [session] = car.hvac_sessions
+    state = hass.states.get(last)
+    assert state is not None
+    assert state.state == session.start.isoformat()
+    assert state.attributes["requested"] == session.requested
+    assert _state(hass, result) == "ok"

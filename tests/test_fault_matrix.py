@@ -75,6 +75,11 @@ TARGETS: tuple[tuple[str | VehicleProfile, str], ...] = (
     ("captur_fuel", "contracts"),
     (ZOE_UNLISTED, "res-state"),
 )
+# Endpoints faulted only through reads asked for now: the preconditioning
+# record is read once a day at background priority, and its retry after a
+# failure may wait for the budget past the on-time case's window (the
+# scheduler's own tests cover that wait).
+READ_NOW_TARGETS = (*TARGETS, ("zoe_40", "hvac-sessions"))
 COMPANION = "captur_fuel"
 OTHER_COMPANION = "duster"
 # The clock jumps from one of the integration's timers to the next, but never
@@ -108,7 +113,7 @@ def _target_id(value: Any) -> str:
 
 def test_targets_cover_every_endpoint() -> None:
     """The matrix reads every endpoint the integration knows."""
-    assert {endpoint for _, endpoint in TARGETS} == {
+    assert {endpoint for _, endpoint in READ_NOW_TARGETS} == {
         description.key for description in ENDPOINTS
     }
 
@@ -298,7 +303,7 @@ async def _check_endpoint_fault(
 
 
 @pytest.mark.parametrize("kind", ENDPOINT_FAULTS)
-@pytest.mark.parametrize(("profile", "endpoint"), TARGETS, ids=_target_id)
+@pytest.mark.parametrize(("profile", "endpoint"), READ_NOW_TARGETS, ids=_target_id)
 async def test_endpoint_fault(
     hass: HomeAssistant,
     fake_cloud: FakeRenaultCloud,
@@ -336,7 +341,7 @@ async def test_endpoint_fault_on_time(
     )
 
 
-@pytest.mark.parametrize(("profile", "endpoint"), TARGETS, ids=_target_id)
+@pytest.mark.parametrize(("profile", "endpoint"), READ_NOW_TARGETS, ids=_target_id)
 async def test_endpoint_token_refused_once(
     hass: HomeAssistant,
     fake_cloud: FakeRenaultCloud,

@@ -383,20 +383,31 @@ async def test_watchdog_rebuilds_a_stalled_session(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Hours without fresh data: the watchdog says so once and rebuilds the session."""
+    """Stale after two missed rounds; the session is rebuilt once, after hours."""
     entry, _ = await _setup(hass, fake_cloud, freezer)
     fake_cloud.faults.add(Fault("http_502_html", endpoint="battery-status"))
     session = entry.runtime_data.session
+    hub = entry.runtime_data
+    # One parked car is read in each round of a few minutes: two rounds
+    # missed, and a check, make the data stale (within half an hour).
+    gap = hub.vehicles[VIN].polling.longest_gap()
+    assert hub.watchdog.stale_after == 2 * gap + timedelta(minutes=5)
+    assert hub.watchdog.stale_after < timedelta(minutes=30)
 
-    await _pass(hass, freezer, 170)
+    await _pass(hass, freezer, 10)
     assert hass.states.get(STALLED).state == "off"
     with patch.object(
         session, "set_login_token", wraps=session.set_login_token
     ) as rebuilt:
         await _pass(hass, freezer, 20)
+        assert hass.states.get(STALLED).state == "on"
+        assert caplog.text.count("No fresh data") == 1
+        rebuilt.assert_not_called()
+        await _pass(hass, freezer, 160)
     assert hass.states.get(STALLED).state == "on"
     rebuilt.assert_called_once()
-    assert caplog.text.count("rebuilding the session") == 1
+    assert caplog.text.count("No fresh data") == 1
+    assert caplog.text.count("Rebuilding the session") == 1
 
     fake_cloud.faults.clear()
     await _pass(hass, freezer, 6)
@@ -426,7 +437,7 @@ async def test_watchdog_restarts_polling_that_stopped(
     assert set(reads) == {"battery-status"}
     assert reads["battery-status"] - 1 == _rounds(30)
     assert hass.states.get(STALLED).state == "off"
-    assert caplog.text.count("rebuilding the session") == 1
+    assert caplog.text.count("Rebuilding the session") == 1
     assert caplog.text.count("Fresh data arrives") == 1
 
 
@@ -606,3 +617,23 @@ async def test_charging_reads_share_a_small_budget(
     # Within the budget of 4 an hour, each read just after an upload.
     assert 3 <= len(lags) <= 8
     assert max(lags) <= timedelta(minutes=2)
+
+
+async def test_stale_bound_follows_the_situation(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """Charging: stale after two missed uploads; parked at night: two missed hours."""
+    entry, car = await _setup(hass, fake_cloud, freezer)
+    hub = entry.runtime_data
+    car.plug_in()
+    await _pass(hass, freezer, 30)
+    assert hub.vehicles[VIN].polling.heartbeat.charging
+    # Uploads every 10 minutes, read at the latest 5 minutes late.
+    assert hub.watchdog.stale_after == 2 * timedelta(minutes=15) + timedelta(minutes=5)
+
+    car.unplug()
+    freezer.move_to("2026-11-19T00:30:00+00:00")
+    await _pass(hass, freezer, 30)
+    assert not hub.vehicles[VIN].polling.heartbeat.charging
+    night = hub.watchdog.stale_after
+    assert timedelta(hours=2) < night <= timedelta(hours=2, minutes=15)

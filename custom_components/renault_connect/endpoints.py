@@ -21,6 +21,7 @@ from .car_models import (
     CHARGING_SETTINGS,
     COCKPIT,
     CONTRACTS,
+    HVAC_SESSIONS,
     HVAC_SETTINGS,
     HVAC_STATUS,
     LOCATION,
@@ -28,12 +29,13 @@ from .car_models import (
     PRESSURE,
     RES_STATE,
     SOC_LEVELS,
+    CarCommand,
     ModelProfile,
 )
 from .polling import Role
 
-# Charge sessions are read over this many past days.
-CHARGES_DAYS = 30
+# Charge and preconditioning sessions are read over this many past days.
+HISTORY_DAYS = 30
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,7 +61,15 @@ class EndpointDescription:
 async def _fetch_charges(vehicle: RenaultVehicle) -> Any:
     """Read the charge sessions of the last days."""
     end = dt_util.utcnow()
-    return await vehicle.get_charges(start=end - timedelta(days=CHARGES_DAYS), end=end)
+    return await vehicle.get_charges(start=end - timedelta(days=HISTORY_DAYS), end=end)
+
+
+async def _fetch_hvac_sessions(vehicle: RenaultVehicle) -> Any:
+    """Read the preconditionings of the last days."""
+    end = dt_util.utcnow()
+    return await vehicle.get_hvac_sessions(
+        start=end - timedelta(days=HISTORY_DAYS), end=end
+    )
 
 
 async def _fetch_contracts(vehicle: RenaultVehicle) -> list[KamereonVehicleContract]:
@@ -158,6 +168,13 @@ ENDPOINTS: tuple[EndpointDescription, ...] = (
         fetch=_fetch_charges,
         restore=schemas.KamereonVehicleChargesDataSchema.load,
         role=Role.HISTORY,
+    ),
+    EndpointDescription(
+        key=HVAC_SESSIONS,
+        fetch=_fetch_hvac_sessions,
+        restore=schemas.KamereonVehicleHvacSessionsDataSchema.load,
+        role=Role.CLIMATE_HISTORY,
+        offered=lambda profile: profile.accepts(CarCommand.HVAC_START),
     ),
     EndpointDescription(
         key=CONTRACTS,

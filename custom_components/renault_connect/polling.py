@@ -48,7 +48,9 @@ class Role(StrEnum):
     SLOW = "slow"
     """Changes slowly (tyre pressures): read a few times a day."""
     HISTORY = "history"
-    """Past sessions: read a few times a day and after a charge ends."""
+    """Past charges: read a few times a day and after a charge ends."""
+    CLIMATE_HISTORY = "climate_history"
+    """Past preconditionings: read once a day and after one ends."""
     CONTRACTS = "contracts"
     """Subscriptions: read once a day."""
 
@@ -80,6 +82,7 @@ ROLE_INTERVALS = {
     Role.SETTINGS: timedelta(hours=12),
     Role.SLOW: timedelta(hours=12),
     Role.HISTORY: timedelta(hours=12),
+    Role.CLIMATE_HISTORY: timedelta(days=1),
     Role.CONTRACTS: timedelta(days=1),
 }
 
@@ -194,6 +197,28 @@ class PollingPlan:
         ):
             moment += interval
         return Timing(moment - now, Priority.ROUTINE, later=ROUND_LEEWAY)
+
+    def longest_gap(self) -> timedelta:
+        """Return the longest wait between two heartbeat reads the plan allows now.
+
+        While charging, the heartbeat is read after each upload at the pace
+        the budget allows; parked, in each round (every hour or so in quiet
+        hours); either may ride a little later on an access token.
+        """
+        hub = self.vehicle.hub
+        budget = hub.scheduler.budget
+        if self.heartbeat.charging:
+            charging = sum(
+                vehicle.polling.heartbeat.charging for vehicle in hub.vehicles.values()
+            )
+            pace = max(
+                self.heartbeat.charging_uploads, shared_heartbeat(charging, budget)
+            )
+            return pace + LATE_UPLOAD_PACE
+        interval = max(SHORTEST_HEARTBEAT, shared_heartbeat(len(hub.vehicles), budget))
+        if self._is_quiet(dt_util.utcnow()):
+            interval *= math.ceil(QUIET_HEARTBEAT / interval)
+        return interval + ROUND_LEEWAY
 
     def _next_heartbeat(self) -> Timing:
         """Return the heartbeat's next read: timed on uploads while charging."""

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .car_models import HVAC_STATUS, Field
+from .car_models import HVAC_SESSIONS, HVAC_STATUS, Field
 from .car_states import HVAC_STATES, enum_state
 from .const import MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
+from .scheduler import Priority, Timing
 from .schedules import invalid
 
 if TYPE_CHECKING:
     from .vehicle import RenaultConnectVehicle
 
+# The car's record of a preconditioning is read this long after it ended.
+SESSIONS_AFTER_END = Timing(timedelta(minutes=5), Priority.BACKGROUND)
 # The cloud takes preconditioning temperatures in half degrees.
 TEMPERATURE_STEP = 0.5
 
@@ -53,6 +56,7 @@ class PreconditioningState:
         self.vehicle = vehicle
         self._trusted = vehicle.profile.trusts(Field.HVAC_STATUS)
         self._runs: tuple[datetime, datetime] | None = None
+        self._seen_running = False
         self._unsub_start: CALLBACK_TYPE | None = None
         self._unsub_end: CALLBACK_TYPE | None = None
 
@@ -84,13 +88,33 @@ class PreconditioningState:
             self._runs = (begin, end)
             hass = self.vehicle.hass
             self._unsub_end = async_track_point_in_utc_time(
-                hass, self._async_changed, end
+                hass, self._async_ended, end
             )
             if start is not None:
                 self._unsub_start = async_track_point_in_utc_time(
                     hass, self._async_changed, start
                 )
         self._async_changed(None)
+
+    @callback
+    def async_on_status(self, data: Any) -> None:
+        """Read the car's record soon after a preconditioning it reported ended."""
+        running = self.is_running(data) is True
+        if self._trusted and self._seen_running and not running:
+            self._async_read_sessions()
+        self._seen_running = running
+
+    @callback
+    def _async_ended(self, now: datetime) -> None:
+        """End a preconditioning known from what was sent, and read its record."""
+        self._async_changed(now)
+        self._async_read_sessions()
+
+    @callback
+    def _async_read_sessions(self) -> None:
+        """Read the preconditioning sessions a little after one ended."""
+        if (sessions := self.vehicle.coordinators.get(HVAC_SESSIONS)) is not None:
+            sessions.async_read_soon(SESSIONS_AFTER_END)
 
     @callback
     def _async_changed(self, _now: datetime | None) -> None:

@@ -38,6 +38,7 @@ from .car_models import (
     CHARGING_SETTINGS,
     COCKPIT,
     CONTRACTS,
+    HVAC_SESSIONS,
     HVAC_SETTINGS,
     HVAC_STATUS,
     LOCATION,
@@ -172,6 +173,33 @@ def _last_charge(data: Any) -> dict[str, Any] | None:
         key=lambda session: session.get("chargeEndDate") or "",
         default=None,
     )
+
+
+def _last_preconditioning(data: Any) -> dict[str, Any]:
+    """Return the most recent preconditioning the car was asked for."""
+    sessions: list[dict[str, Any]] = data.raw_data.get("hvacSessions") or []
+    return max(
+        sessions,
+        key=lambda session: session.get("hvacSessionRequestDate") or "",
+        default={},
+    )
+
+
+def _last_preconditioning_start(_: RenaultConnectVehicle, data: Any) -> SensorValue:
+    """Return when the most recent preconditioning started."""
+    return _timestamp(_last_preconditioning(data).get("hvacSessionStartDate"))
+
+
+def _last_preconditioning_result(_: RenaultConnectVehicle, data: Any) -> SensorValue:
+    """Return how the most recent preconditioning ended, as the car says ("ok")."""
+    result: str | None = _last_preconditioning(data).get("hvacSessionEndStatus")
+    return result
+
+
+def _last_preconditioning_attributes(data: Any) -> dict[str, Any]:
+    """Return when the most recent preconditioning was asked for."""
+    session = _last_preconditioning(data)
+    return {"requested": _timestamp(session.get("hvacSessionRequestDate"))}
 
 
 def _last_charge_value(
@@ -557,6 +585,21 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         endpoint=CHARGES,
         value_fn=_last_charge_value("chargeEndBatteryLevel"),
         native_unit_of_measurement=PERCENTAGE,
+    ),
+    RenaultSensorEntityDescription(
+        key="last_preconditioning",
+        translation_key="last_preconditioning",
+        endpoint=HVAC_SESSIONS,
+        value_fn=_last_preconditioning_start,
+        attributes_fn=_last_preconditioning_attributes,
+        device_class=SensorDeviceClass.TIMESTAMP,
+    ),
+    RenaultSensorEntityDescription(
+        key="last_preconditioning_result",
+        translation_key="last_preconditioning_result",
+        endpoint=HVAC_SESSIONS,
+        value_fn=_last_preconditioning_result,
+        attributes_fn=_last_preconditioning_attributes,
     ),
     _cover("connected_services_end", frozenset({CONNECTED_SERVICES})),
     _cover("warranty_end", WARRANTIES),

@@ -14,7 +14,7 @@ from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.renault_vehicle import RenaultVehicle
 
 from .actions import ConfirmationWatch
-from .car_models import CONTRACTS, profile_for
+from .car_models import CONTRACTS, HVAC_STATUS, profile_for
 from .const import (
     CONF_BATTERY_CAPACITY,
     CONF_HVAC_TEMPERATURE,
@@ -173,9 +173,11 @@ class RenaultConnectVehicle:
 
     @callback
     def async_on_read(self, coordinator: EndpointCoordinator, data: Any) -> None:
-        """Check the contracts; after an upload, read what may have changed."""
+        """Check contracts and preconditioning; after an upload, read what changed."""
         if coordinator.description.key == CONTRACTS:
             async_check_contracts(self, data)
+        if coordinator.description.key == HVAC_STATUS:
+            self.preconditioning.async_on_status(data)
         if coordinator is not self.heartbeat:
             return
         roles = self.polling.on_heartbeat(data)

@@ -1,9 +1,14 @@
 """The watchdog: notices when no fresh data has arrived for an unusual time.
 
 A cloud session can stall without a single error (a token that no longer
-mints data, timers that stopped). When no read has been answered for much
-longer than the polling plan allows, the watchdog says so through a
-diagnostic entity, logs it once, and rebuilds the session.
+mints data, timers that stopped), or the cloud can fail for a while. The
+polling plan knows when the next answer is due: after each upload of a
+charging car (every 10 minutes or so), in each round for parked cars (half an
+hour to an hour). When two answers in a row are missing for the car read most
+often, the data is stale: the watchdog says so at once through a diagnostic
+entity and logs it once (about 30 minutes while charging, 1 to 2 hours
+parked). Rebuilding the session costs a login, so it waits longer: three of
+the longest planned gaps (3 hours or more), once per such period.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from .polling import QUIET_HEARTBEAT, shared_heartbeat
 if TYPE_CHECKING:
     from .hub import RenaultHub
 
-CHECK_INTERVAL = timedelta(minutes=15)
-# A stall is this many of the longest planned gaps between heartbeats.
-STALL_GAPS = 3
+CHECK_INTERVAL = timedelta(minutes=5)
+# Data is stale when this many planned answers in a row are missing...
+STALE_GAPS = 2
+# ...and the session is rebuilt after this many of the longest planned gaps.
+REBUILD_GAPS = 3
 
 
 class Watchdog:
@@ -38,14 +45,34 @@ class Watchdog:
         self._listeners: list[CALLBACK_TYPE] = []
 
     @property
-    def stall_after(self) -> timedelta:
-        """Return how long without data counts as a stall."""
+    def stale_after(self) -> timedelta:
+        """Return how long without an answer makes the data stale now."""
+        gaps = [vehicle.polling.longest_gap() for vehicle in self.hub.vehicles.values()]
+        return STALE_GAPS * min(gaps, default=QUIET_HEARTBEAT) + CHECK_INTERVAL
+
+    def _waiting_as_planned(self, now: datetime) -> bool:
+        """Tell whether a car's heartbeat answers and its next read is still to come.
+
+        The budget may space reads further than usual; that is not a stall.
+        A heartbeat that fails, or whose read is overdue, waits for nothing.
+        """
+        return any(
+            heartbeat.last_update_success
+            and heartbeat.next_read_at is not None
+            and heartbeat.next_read_at > now
+            for vehicle in self.hub.vehicles.values()
+            if (heartbeat := vehicle.heartbeat) is not None
+        )
+
+    @property
+    def rebuild_after(self) -> timedelta:
+        """Return how long without an answer calls for a new session."""
         hub = self.hub
         longest = max(
             QUIET_HEARTBEAT,
             shared_heartbeat(len(hub.vehicles), hub.scheduler.budget),
         )
-        return STALL_GAPS * longest
+        return REBUILD_GAPS * longest
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:
@@ -80,21 +107,25 @@ class Watchdog:
 
     @callback
     def _async_check(self, now: datetime) -> None:
-        """Declare a stall, and rebuild the session once per stall period."""
+        """Declare stale data; rebuild the session once per longer period."""
         hub = self.hub
         if hub.scheduler.is_throttled or hub.login_refused:
             return
-        if now - self.last_fresh_data < self.stall_after:
-            return
-        if self._rebuilt_at is not None and now - self._rebuilt_at < self.stall_after:
+        silent = now - self.last_fresh_data
+        if silent < self.stale_after or self._waiting_as_planned(now):
             return
         if not self.stalled:
             self.stalled = True
             LOGGER.warning(
-                "No fresh data from the Renault cloud since %s; rebuilding the session",
+                "No fresh data from the Renault cloud since %s",
                 self.last_fresh_data.isoformat(timespec="minutes"),
             )
             self._async_notify()
+        if silent < self.rebuild_after:
+            return
+        if self._rebuilt_at is not None and now - self._rebuilt_at < self.rebuild_after:
+            return
+        LOGGER.warning("Rebuilding the session with the Renault cloud")
         self._rebuilt_at = now
         hub.async_rebuild_session()
 
