@@ -552,7 +552,7 @@ async def test_options_choose_vehicles_and_settings(
     await hass.async_block_till_done()
 
     assert entry.options[CONF_HOURLY_BUDGET] == 30
-    assert entry.runtime_data.scheduler.budget == 30
+    assert entry.runtime_data.request_budget.budget == 30
     assert entry.options[CONF_QUIET_START] == "22:30:00"
     assert entry.options[CONF_VEHICLES] == [cloud_vins[1]]
     assert entry.options[CONF_AUTO_ADD] is False

@@ -27,15 +27,15 @@ from custom_components.renault_connect.contracts import (
     issue_id,
     services_verdict,
 )
-from custom_components.renault_connect.polling import in_quiet_hours, shared_heartbeat
-from custom_components.renault_connect.scheduler import (
+from custom_components.renault_connect.read_plan import in_quiet_hours, shared_heartbeat
+from custom_components.renault_connect.request_budget import (
     BUDGET_SHARE,
     BUDGET_WINDOW,
     SPACING,
     TOKEN_MARGIN,
     WINDOW,
     Priority,
-    RequestScheduler,
+    RequestBudget,
     Timing,
 )
 from fake_renault_cloud import FakeRenaultCloud, Fault
@@ -114,7 +114,7 @@ async def test_scheduler_spaces_and_budgets(
 ) -> None:
     """Timed reads never burst, and keep within each priority's share."""
     freezer.move_to(DAYTIME)
-    scheduler = RequestScheduler(hass, budget=2)
+    scheduler = RequestBudget(hass, budget=2)
     now = dt_util.utcnow()
     # 2 an hour, averaged over 3 hours: routine reads may fill 95 % of 6.
     booked = [
@@ -150,7 +150,7 @@ async def test_quota_state_turns_ok_by_itself(
 ) -> None:
     """The quota sensor hears when the budget window frees, with no request since."""
     freezer.move_to(DAYTIME)
-    scheduler = RequestScheduler(hass, budget=1)
+    scheduler = RequestBudget(hass, budget=1)
     states: list[str] = []
     scheduler.async_add_listener(lambda: states.append(scheduler.state))
     for _ in range(3):
@@ -170,7 +170,7 @@ async def test_higher_priority_takes_the_room_of_lower_reads(
 ) -> None:
     """An urgent read displaces a routine one, which waits for the next room."""
     freezer.move_to(DAYTIME)
-    scheduler = RequestScheduler(hass, budget=1)
+    scheduler = RequestBudget(hass, budget=1)
     now = dt_util.utcnow()
     routine = scheduler.async_reserve("routine", now, Priority.ROUTINE)
     assert routine == now
@@ -192,7 +192,7 @@ async def test_reads_share_an_access_token(
 ) -> None:
     """A read with leeway goes while a token is valid; a dropped token ends that."""
     freezer.move_to(DAYTIME)
-    scheduler = RequestScheduler(hass, budget=15)
+    scheduler = RequestBudget(hass, budget=15)
     now = dt_util.utcnow()
     scheduler.async_on_token(now + timedelta(minutes=14))
     assert scheduler.timed_requests_last_hour == 1
@@ -390,7 +390,7 @@ async def test_watchdog_rebuilds_a_stalled_session(
     hub = entry.runtime_data
     # One parked car is read in each round of a few minutes: two rounds
     # missed, and a check, make the data stale (within half an hour).
-    gap = hub.vehicles[VIN].polling.longest_gap()
+    gap = hub.vehicles[VIN].read_plan.longest_gap()
     assert hub.watchdog.stale_after == 2 * gap + timedelta(minutes=5)
     assert hub.watchdog.stale_after < timedelta(minutes=30)
 
@@ -516,7 +516,7 @@ async def test_refused_heartbeat_hands_over(
 
     await _pass(hass, freezer, 60)
 
-    assert entry.runtime_data.vehicles[VIN].polling.heartbeat_key == "location"
+    assert entry.runtime_data.vehicles[VIN].read_plan.heartbeat_key == "location"
     # At once, then in each of the account's rounds.
     reads = _reads(fake_cloud)
     assert set(reads) == {"location"}
@@ -627,13 +627,13 @@ async def test_stale_bound_follows_the_situation(
     hub = entry.runtime_data
     car.plug_in()
     await _pass(hass, freezer, 30)
-    assert hub.vehicles[VIN].polling.heartbeat.charging
+    assert hub.vehicles[VIN].read_plan.heartbeat.charging
     # Uploads every 10 minutes, read at the latest 5 minutes late.
     assert hub.watchdog.stale_after == 2 * timedelta(minutes=15) + timedelta(minutes=5)
 
     car.unplug()
     freezer.move_to("2026-11-19T00:30:00+00:00")
     await _pass(hass, freezer, 30)
-    assert not hub.vehicles[VIN].polling.heartbeat.charging
+    assert not hub.vehicles[VIN].read_plan.heartbeat.charging
     night = hub.watchdog.stale_after
     assert timedelta(hours=2) < night <= timedelta(hours=2, minutes=15)

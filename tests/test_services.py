@@ -1259,7 +1259,7 @@ def _raised_errors(module: str) -> dict[str, set[str]]:
 
 def test_errors_raised_are_translated() -> None:
     """Every error the actions raise is translated, with its placeholders."""
-    raised = _raised_errors("services.py") | _raised_errors("schedules.py")
+    raised = _raised_errors("services.py") | _raised_errors("car_schedules.py")
     assert len(raised) > 15
     for language in ("en", "fr"):
         translations = load_json_object(

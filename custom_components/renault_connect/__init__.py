@@ -14,11 +14,11 @@ from homeassistant.helpers.typing import ConfigType
 
 from .cache import ReadCache
 from .capabilities import CapabilityMemory
+from .charge_plan import PlanStore
 from .cloud import TokenWatch, create_session
 from .const import DOMAIN
 from .contracts import async_delete_entry_issues
 from .hub import RenaultHub, account_gone_issue_id
-from .planner import PlanStore
 from .services import async_setup_services
 
 type RenaultConnectConfigEntry = ConfigEntry[RenaultHub]
@@ -55,7 +55,7 @@ async def async_setup_entry(
     hub = RenaultHub(
         hass, entry, create_session(hass, entry.data, tokens, owner=entry.entry_id)
     )
-    tokens.on_token = hub.scheduler.async_on_token
+    tokens.on_token = hub.request_budget.async_on_token
     await hub.async_setup()
     entry.runtime_data = hub
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

@@ -32,7 +32,7 @@ from .entity import (
 )
 from .vehicle import RenaultConnectVehicle
 
-# Values only; every request goes through the account's scheduler.
+# Values only; every request goes through the account's request budget.
 PARALLEL_UPDATES = 0
 
 LOCK_STATES = {"unlocked": True, "locked": False}

@@ -17,9 +17,9 @@ from homeassistant.util import dt as dt_util
 from renault_api.renault_vehicle import RenaultVehicle
 
 from . import RenaultConnectConfigEntry
-from .actions import Command, async_send
 from .car_models import BATTERY, LOCATION, CarCommand
 from .car_states import is_charging
+from .commands import Command, async_send
 from .const import DOMAIN
 from .entity import VehicleEntity
 from .vehicle import RenaultConnectVehicle

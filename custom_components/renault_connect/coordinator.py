@@ -24,7 +24,7 @@ from renault_api.kamereon.models import KamereonVehicleDetails
 from .cloud import CLOUD_ERRORS
 from .const import CONF_KNOWN_VEHICLES, DOMAIN, LOGGER
 from .departures import Roll, call_the_roll
-from .scheduler import Priority, Timing
+from .request_budget import Priority, Timing
 
 if TYPE_CHECKING:
     from . import RenaultConnectConfigEntry
@@ -154,7 +154,7 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails
 
 
 class ReadDeferred(Exception):  # noqa: N818 - a decision, not an error
-    """The scheduler holds a timed read back (budget spent, or quota reached)."""
+    """The request budget holds a timed read back (budget spent, or quota reached)."""
 
 
 class EndpointCoordinator(DataUpdateCoordinator[Any]):
@@ -253,7 +253,7 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         self.data = self.description.restore(raw)
         self.read_at = read_at
         self.vehicle.async_on_read(self, self.data)
-        timing = self.vehicle.polling.next_read(self)
+        timing = self.vehicle.read_plan.next_read(self)
         if timing is None:
             return
         if self is self.vehicle.heartbeat:
@@ -299,10 +299,10 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         A read held back by the budget or the quota is booked again at the
         first moment they allow; a failed one is tried again soon.
         """
-        timing = self.vehicle.polling.next_read(self)
+        timing = self.vehicle.read_plan.next_read(self)
         priority = timing.priority if timing else self._planned_priority
         if self._held_back:
-            # Not read: the scheduler finds the first moment the budget allows.
+            # Not read: the request budget finds the first moment the budget allows.
             timing = Timing(MIN_WAIT, priority)
         else:
             self._wanted_at = None
@@ -310,7 +310,7 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
                 planned = timing.delay if timing else RETRY_AFTER_FAILURE
                 timing = Timing(min(planned, RETRY_AFTER_FAILURE), priority)
         if self.retired or timing is None:
-            self.hub.scheduler.async_cancel(self)
+            self.hub.request_budget.async_cancel(self)
             self.update_interval = None
             self.next_read_at = None
             return
@@ -318,12 +318,12 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
 
     @callback
     def _async_book(self, timing: Timing) -> None:
-        """Book a moment with the scheduler and wait until then."""
+        """Book a moment with the request budget and wait until then."""
         now = dt_util.utcnow()
-        scheduler = self.hub.scheduler
+        request_budget = self.hub.request_budget
         self._planned_priority = self._priority = timing.priority
         desired = now + timing.delay
-        moment = scheduler.async_reserve(
+        moment = request_budget.async_reserve(
             self,
             desired,
             timing.priority,
@@ -332,8 +332,8 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         )
         if moment > desired + timing.later and self is self.vehicle.heartbeat:
             # Held back: still read just after one of the car's uploads.
-            aligned = self.vehicle.polling.just_after_upload(moment)
-            moment = scheduler.async_reserve(self, aligned, timing.priority)
+            aligned = self.vehicle.read_plan.just_after_upload(moment)
+            moment = request_budget.async_reserve(self, aligned, timing.priority)
         if self._wanted_at is None or desired < self._wanted_at:
             self._wanted_at = desired
         deadline = self._wanted_at + ESCALATE_AFTER
@@ -341,7 +341,9 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
             # Held back too long: the read goes with the car's routine reads
             # (never before those that follow a charge: they matter more).
             self._priority = Priority.ROUTINE
-            moment = scheduler.async_reserve(self, max(deadline, now), self._priority)
+            moment = request_budget.async_reserve(
+                self, max(deadline, now), self._priority
+            )
         self.update_interval = max(moment - now, MIN_WAIT)
         self.next_read_at = now + self.update_interval
 

@@ -19,7 +19,7 @@ from .entity import (
     vehicle_entities,
 )
 
-# Values only; every request goes through the account's scheduler.
+# Values only; every request goes through the account's request budget.
 PARALLEL_UPDATES = 0
 
 

@@ -65,7 +65,7 @@ def _vehicle_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
             "unreliable": sorted(vehicle.profile.row.unreliable),
         },
         "details": async_redact_data(vehicle.details.raw_data, TO_REDACT),
-        "heartbeat": vehicle.polling.heartbeat_key,
+        "heartbeat": vehicle.read_plan.heartbeat_key,
         "endpoints": {
             key: {
                 "last_update_success": coordinator.last_update_success,
@@ -88,13 +88,13 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _polling_diagnostics(hub: RenaultHub) -> dict[str, Any]:
     """Return the account's request counts, quota state and watchdog."""
-    scheduler = hub.scheduler
+    request_budget = hub.request_budget
     return {
-        "hourly_budget": scheduler.budget,
-        "requests_last_hour": scheduler.requests_last_hour,
-        "timed_requests_last_hour": scheduler.timed_requests_last_hour,
-        "quota_state": scheduler.state.value,
-        "throttled_until": _iso(scheduler.throttled_until),
+        "hourly_budget": request_budget.budget,
+        "requests_last_hour": request_budget.requests_last_hour,
+        "timed_requests_last_hour": request_budget.timed_requests_last_hour,
+        "quota_state": request_budget.state.value,
+        "throttled_until": _iso(request_budget.throttled_until),
         "last_fresh_data": _iso(hub.watchdog.last_fresh_data),
         "stalled": hub.watchdog.stalled,
     }

@@ -32,7 +32,7 @@ from .car_models import (
     CarCommand,
     ModelProfile,
 )
-from .polling import Role
+from .read_plan import Role
 
 # Charge and preconditioning sessions are read over this many past days.
 HISTORY_DAYS = 30

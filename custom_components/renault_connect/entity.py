@@ -96,10 +96,10 @@ class AccountEntity(Entity):
         self._attr_device_info = hub.device_info
 
     async def async_added_to_hass(self) -> None:
-        """Follow the scheduler and the watchdog."""
+        """Follow the request budget and the watchdog."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self.hub.scheduler.async_add_listener(self.async_write_ha_state)
+            self.hub.request_budget.async_add_listener(self.async_write_ha_state)
         )
         self.async_on_remove(
             self.hub.watchdog.async_add_listener(self.async_write_ha_state)

@@ -35,6 +35,7 @@ from renault_api.renault_vehicle import RenaultVehicle
 from . import redact
 from .cache import ReadCache
 from .capabilities import CapabilityMemory
+from .charge_plan import PlanStore
 from .cloud import is_overloaded, retry_after
 from .const import (
     CONF_AUTO_ADD,
@@ -49,9 +50,8 @@ from .const import (
     REQUEST_TIMEOUT,
 )
 from .coordinator import AccountGoneError, ReadDeferred, VehiclesCoordinator
-from .planner import PlanStore
 from .repairs import account_placeholders
-from .scheduler import Priority, RequestScheduler
+from .request_budget import Priority, RequestBudget
 from .vehicle import RenaultConnectVehicle
 from .watchdog import Watchdog
 
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from . import RenaultConnectConfigEntry
 
 # Requests in flight at once: a setup reads a whole fleet quickly; timed
-# reads are spaced by the scheduler anyway.
+# reads are spaced by the request budget anyway.
 MAX_PARALLEL_REQUESTS = 16
 
 
@@ -92,7 +92,7 @@ class RenaultHub:
         self._login_lock = asyncio.Lock()
         self._login_refused: ConfigEntryAuthFailed | None = None
         self._requests = asyncio.Semaphore(MAX_PARALLEL_REQUESTS)
-        self.scheduler = RequestScheduler(
+        self.request_budget = RequestBudget(
             hass, entry.options.get(CONF_HOURLY_BUDGET, DEFAULT_HOURLY_BUDGET)
         )
         self.watchdog = Watchdog(self)
@@ -104,7 +104,7 @@ class RenaultHub:
         ConfigEntryAuthFailed when the user has to log in again, and
         ConfigEntryError (with a repair issue) when the account is gone.
         """
-        self.entry.async_on_unload(self.scheduler.async_shutdown)
+        self.entry.async_on_unload(self.request_budget.async_shutdown)
         self.entry.async_on_unload(partial(redact.SECRETS.forget, self.entry.entry_id))
         await self.cache.async_load()
         self.entry.async_on_unload(self.cache.async_save)
@@ -323,14 +323,14 @@ class RenaultHub:
         priority: Priority = Priority.ON_DEMAND,
         owner: object | None = None,
     ) -> T:
-        """Run a library request through the scheduler.
+        """Run a library request through the request budget.
 
-        Raises ReadDeferred when the scheduler holds a timed read back. A
+        Raises ReadDeferred when the request budget holds a timed read back. A
         refused access token is replaced once; a dead login logs in again once.
         """
         if self._login_refused is not None:
             raise self._login_refused
-        if not self.scheduler.admits(priority, owner):
+        if not self.request_budget.admits(priority, owner):
             raise ReadDeferred
         token = self.session.login_token
         try:
@@ -354,20 +354,20 @@ class RenaultHub:
         owner: object | None,
     ) -> T:
         """Send one request, counting it and following the cloud's quota."""
-        self.scheduler.async_record_request(priority, owner)
+        self.request_budget.async_record_request(priority, owner)
         try:
             async with self._requests, asyncio.timeout(REQUEST_TIMEOUT):
                 result = await request()
         except QuotaLimitException:
-            self.scheduler.async_report_quota()
+            self.request_budget.async_report_quota()
             raise
         except aiohttp.ClientResponseError as err:
             if not is_overloaded(err):
                 raise
             # A gateway's 429 or 503: the quota's pause, or the one it asks for.
-            self.scheduler.async_report_quota(retry_after(err, dt_util.utcnow()))
+            self.request_budget.async_report_quota(retry_after(err, dt_util.utcnow()))
             raise QuotaLimitException(str(err.status), err.message) from None
-        self.scheduler.async_report_success()
+        self.request_budget.async_report_success()
         self.watchdog.async_fresh_data()
         return result
 
@@ -384,7 +384,7 @@ class RenaultHub:
                 raise self._login_refused
             if self.session.login_token not in (None, dead_token):
                 return
-            self.scheduler.async_record_request(Priority.ON_DEMAND)
+            self.request_budget.async_record_request(Priority.ON_DEMAND)
             try:
                 async with asyncio.timeout(REQUEST_TIMEOUT):
                     await self.session.login(

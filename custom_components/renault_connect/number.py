@@ -17,8 +17,8 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import RenaultConnectConfigEntry
-from .actions import Command
 from .car_models import SOC_LEVELS
+from .commands import Command
 from .const import DOMAIN
 from .entity import (
     RenaultConnectEntity,

@@ -10,10 +10,10 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .car_models import HVAC_SESSIONS, HVAC_STATUS, Field
+from .car_schedules import invalid
 from .car_states import HVAC_STATES, enum_state
 from .const import MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
-from .scheduler import Priority, Timing
-from .schedules import invalid
+from .request_budget import Priority, Timing
 
 if TYPE_CHECKING:
     from .vehicle import RenaultConnectVehicle

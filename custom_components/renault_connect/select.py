@@ -11,13 +11,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import RenaultConnectConfigEntry
-from .actions import Command, async_send, send_ev_settings
 from .car_models import CHARGE_SCHEDULE, CarCommand
+from .car_schedules import kcm_document
 from .car_states import CHARGE_MODES, enum_state
+from .commands import Command, async_send, send_ev_settings
 from .coordinator import EndpointCoordinator
 from .endpoints import CHARGE_MODE_SOURCES
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
-from .schedules import kcm_document
 from .vehicle import RenaultConnectVehicle
 from .writes import Overlay, Write
 

@@ -71,10 +71,10 @@ from .entity import (
     vehicle_entities,
 )
 from .hub import RenaultHub
-from .scheduler import QuotaState
+from .request_budget import QuotaState
 from .vehicle import RenaultConnectVehicle
 
-# Values only; every request goes through the account's scheduler.
+# Values only; every request goes through the account's request budget.
 PARALLEL_UPDATES = 0
 # The longest charge a car may report (a slow charge of a big battery takes
 # two days); a longer one is a glitch.
@@ -657,8 +657,8 @@ class AccountSensorDescription(SensorEntityDescription):
 
 def _resumes_at(hub: RenaultHub) -> dict[str, Any]:
     """Tell when timed reads resume after the cloud's quota stopped them."""
-    scheduler = hub.scheduler
-    until = scheduler.throttled_until if scheduler.is_throttled else None
+    request_budget = hub.request_budget
+    until = request_budget.throttled_until if request_budget.is_throttled else None
     return {"resumes_at": until.isoformat() if until else None}
 
 
@@ -667,15 +667,15 @@ ACCOUNT_SENSORS: tuple[AccountSensorDescription, ...] = (
         key="requests_last_hour",
         translation_key="requests_last_hour",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda hub: hub.scheduler.requests_last_hour,
-        attributes_fn=lambda hub: {"hourly_budget": hub.scheduler.budget},
+        value_fn=lambda hub: hub.request_budget.requests_last_hour,
+        attributes_fn=lambda hub: {"hourly_budget": hub.request_budget.budget},
     ),
     AccountSensorDescription(
         key="quota_state",
         translation_key="quota_state",
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in QuotaState],
-        value_fn=lambda hub: hub.scheduler.state.value,
+        value_fn=lambda hub: hub.request_budget.state.value,
         attributes_fn=_resumes_at,
     ),
 )
@@ -751,7 +751,7 @@ class AccountSensor(AccountEntity, SensorEntity):
 
     @property
     def native_value(self) -> SensorValue:
-        """Return the scheduler's figure."""
+        """Return the request budget's figure."""
         return self.entity_description.value_fn(self.hub)
 
     @property

@@ -21,7 +21,6 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 from renault_api.renault_vehicle import RenaultVehicle
 
-from .actions import Command, async_send
 from .car_models import (
     CHARGE_HISTORY,
     CHARGES,
@@ -31,16 +30,17 @@ from .car_models import (
     CarCommand,
     ModelProfile,
 )
-from .compat import vol
-from .const import DOMAIN
-from .preconditioning import check_hvac_temperature
-from .schedules import (
+from .car_schedules import (
     ScheduleStore,
     async_apply,
     charge_schedules,
     hvac_schedules,
     invalid,
 )
+from .commands import Command, async_send
+from .compat import vol
+from .const import DOMAIN
+from .preconditioning import check_hvac_temperature
 
 if TYPE_CHECKING:
     from .hub import RenaultHub

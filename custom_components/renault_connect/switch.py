@@ -11,14 +11,14 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from . import RenaultConnectConfigEntry
-from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
-from .schedules import (
+from .car_schedules import (
     KCA_CHARGE_SCHEDULES,
     KCA_HVAC_SCHEDULES,
     KCM_PROGRAMS,
     ScheduleStore,
     async_apply,
 )
+from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
 from .vehicle import RenaultConnectVehicle
 
 # Commands are sent one at a time.

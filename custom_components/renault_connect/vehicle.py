@@ -13,8 +13,9 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.renault_vehicle import RenaultVehicle
 
-from .actions import ConfirmationWatch
 from .car_models import CONTRACTS, HVAC_STATUS, profile_for
+from .charge_plan import ChargePlanner
+from .commands import ConfirmationWatch
 from .const import (
     CONF_BATTERY_CAPACITY,
     CONF_HVAC_TEMPERATURE,
@@ -26,10 +27,9 @@ from .contracts import async_check_contracts
 from .coordinator import EndpointCoordinator
 from .endpoints import ENDPOINTS
 from .labels import display_label
-from .planner import ChargePlanner
-from .polling import AFTER_UPLOAD, PollingPlan
 from .preconditioning import PreconditioningState
-from .scheduler import Priority, Timing
+from .read_plan import AFTER_UPLOAD, ReadPlan
+from .request_budget import Priority, Timing
 from .writes import CarWriter
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class RenaultConnectVehicle:
         self.coordinators: dict[str, EndpointCoordinator] = {}
         self._watches: dict[str, ConfirmationWatch] = {}
         self.planner = ChargePlanner(self, hub.plans)
-        self.polling = PollingPlan(self)
+        self.read_plan = ReadPlan(self)
         self.writer = CarWriter(self)
         self.preconditioning = PreconditioningState(self)
         self.notification_settings: dict[str, Any] | None = None
@@ -134,7 +134,7 @@ class RenaultConnectVehicle:
                 raise coordinator.last_exception
             if coordinator.retired:
                 del self.coordinators[key]
-        if self.polling.heartbeat_key not in self.coordinators:
+        if self.read_plan.heartbeat_key not in self.coordinators:
             self._async_choose_heartbeat()
             if heartbeat := self.heartbeat:
                 heartbeat.async_read_soon(Timing(AFTER_UPLOAD, Priority.ROUTINE))
@@ -142,14 +142,16 @@ class RenaultConnectVehicle:
     @property
     def heartbeat(self) -> EndpointCoordinator | None:
         """Return the coordinator whose reads tell when the car uploads."""
-        if self.polling.heartbeat_key is None:
+        if self.read_plan.heartbeat_key is None:
             return None
-        return self.coordinators.get(self.polling.heartbeat_key)
+        return self.coordinators.get(self.read_plan.heartbeat_key)
 
     @callback
     def _async_choose_heartbeat(self) -> None:
         """Pick the heartbeat among the endpoints the car offers."""
-        self.polling.choose_heartbeat(list(self.coordinators), self.profile.heartbeats)
+        self.read_plan.choose_heartbeat(
+            list(self.coordinators), self.profile.heartbeats
+        )
 
     @property
     def name(self) -> str:
@@ -180,10 +182,12 @@ class RenaultConnectVehicle:
             self.preconditioning.async_on_status(data)
         if coordinator is not self.heartbeat:
             return
-        roles = self.polling.on_heartbeat(data)
+        roles = self.read_plan.on_heartbeat(data)
         for other in self.coordinators.values():
             if other is not coordinator and other.description.role in roles:
-                other.async_read_soon(self.polling.after_upload(other.description.role))
+                other.async_read_soon(
+                    self.read_plan.after_upload(other.description.role)
+                )
 
     @callback
     def async_watch(

@@ -21,7 +21,7 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .const import LOGGER
-from .polling import QUIET_HEARTBEAT, shared_heartbeat
+from .read_plan import QUIET_HEARTBEAT, shared_heartbeat
 
 if TYPE_CHECKING:
     from .hub import RenaultHub
@@ -47,7 +47,9 @@ class Watchdog:
     @property
     def stale_after(self) -> timedelta:
         """Return how long without an answer makes the data stale now."""
-        gaps = [vehicle.polling.longest_gap() for vehicle in self.hub.vehicles.values()]
+        gaps = [
+            vehicle.read_plan.longest_gap() for vehicle in self.hub.vehicles.values()
+        ]
         return STALE_GAPS * min(gaps, default=QUIET_HEARTBEAT) + CHECK_INTERVAL
 
     def _waiting_as_planned(self, now: datetime) -> bool:
@@ -70,7 +72,7 @@ class Watchdog:
         hub = self.hub
         longest = max(
             QUIET_HEARTBEAT,
-            shared_heartbeat(len(hub.vehicles), hub.scheduler.budget),
+            shared_heartbeat(len(hub.vehicles), hub.request_budget.budget),
         )
         return REBUILD_GAPS * longest
 
@@ -109,7 +111,7 @@ class Watchdog:
     def _async_check(self, now: datetime) -> None:
         """Declare stale data; rebuild the session once per longer period."""
         hub = self.hub
-        if hub.scheduler.is_throttled or hub.login_refused:
+        if hub.request_budget.is_throttled or hub.login_refused:
             return
         silent = now - self.last_fresh_data
         if silent < self.stale_after or self._waiting_as_planned(now):

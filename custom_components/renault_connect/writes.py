@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.util import dt as dt_util
 
-from .actions import Command, async_send
+from .commands import Command, async_send
 
 if TYPE_CHECKING:
     from .vehicle import RenaultConnectVehicle

@@ -29,9 +29,9 @@ from renault_api.kamereon.models import (
     HvacSchedule,
 )
 
-from .actions import Command, send_ev_settings
 from .car_models import CHARGE_SCHEDULE, CHARGING_SETTINGS, HVAC_SETTINGS, CarCommand
 from .car_states import CHARGE_MODES
+from .commands import Command, send_ev_settings
 from .compat import vol
 from .const import DOMAIN
 from .writes import Fields, Overlay, Write, with_fields

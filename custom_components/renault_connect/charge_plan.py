@@ -12,11 +12,11 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .actions import async_send
 from .car_models import BATTERY, CarCommand, Field
+from .car_schedules import invalid
 from .car_states import is_charging
+from .commands import async_send
 from .const import DOMAIN, LOGGER
-from .schedules import invalid
 
 if TYPE_CHECKING:
     from .vehicle import RenaultConnectVehicle

@@ -28,7 +28,7 @@ from .const import (
     DEFAULT_QUIET_END,
     DEFAULT_QUIET_START,
 )
-from .scheduler import TOKEN_LIFETIME, WINDOW, Priority, Timing
+from .request_budget import TOKEN_LIFETIME, WINDOW, Priority, Timing
 
 if TYPE_CHECKING:
     from .coordinator import EndpointCoordinator
@@ -147,7 +147,7 @@ def in_quiet_hours(now: datetime, start: time, end: time) -> bool:
     return moment >= start or moment < end
 
 
-class PollingPlan:
+class ReadPlan:
     """Decides when each endpoint of one car is read next."""
 
     def __init__(self, vehicle: RenaultConnectVehicle) -> None:
@@ -187,7 +187,7 @@ class PollingPlan:
         """
         now = dt_util.utcnow()
         hub = self.vehicle.hub
-        shared = shared_heartbeat(len(hub.vehicles), hub.scheduler.budget)
+        shared = shared_heartbeat(len(hub.vehicles), hub.request_budget.budget)
         interval = max(SHORTEST_HEARTBEAT, shared)
         quiet_every = math.ceil(QUIET_HEARTBEAT / interval)
         moment = next_round(now, interval, rounds)
@@ -206,10 +206,11 @@ class PollingPlan:
         hours); either may ride a little later on an access token.
         """
         hub = self.vehicle.hub
-        budget = hub.scheduler.budget
+        budget = hub.request_budget.budget
         if self.heartbeat.charging:
             charging = sum(
-                vehicle.polling.heartbeat.charging for vehicle in hub.vehicles.values()
+                vehicle.read_plan.heartbeat.charging
+                for vehicle in hub.vehicles.values()
             )
             pace = max(
                 self.heartbeat.charging_uploads, shared_heartbeat(charging, budget)
@@ -242,10 +243,10 @@ class PollingPlan:
         beat = self.heartbeat
         hub = self.vehicle.hub
         charging = sum(
-            vehicle.polling.heartbeat.charging for vehicle in hub.vehicles.values()
+            vehicle.read_plan.heartbeat.charging for vehicle in hub.vehicles.values()
         )
         period = beat.charging_uploads
-        pace = max(period, shared_heartbeat(charging, hub.scheduler.budget))
+        pace = max(period, shared_heartbeat(charging, hub.request_budget.budget))
         later = min(period / 2, pace - period)
         if beat.uploaded_at is None:
             return Timing(max(LATE_UPLOAD_PACE, pace), Priority.URGENT, later=later)

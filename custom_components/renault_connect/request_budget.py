@@ -1,4 +1,4 @@
-"""The request scheduler of an account: budget, priorities, spacing, quota back-off.
+"""The request budget of an account: hourly budget, priorities, spacing, quota back-off.
 
 Renault's cloud limits the requests of each account. Every request of an
 account (reads, commands, and the access tokens the library fetches for them)
@@ -109,7 +109,7 @@ class QuotaState(StrEnum):
     THROTTLED = "throttled"
 
 
-class RequestScheduler:
+class RequestBudget:
     """Counts, spaces and holds back the requests of one account."""
 
     def __init__(self, hass: HomeAssistant, budget: int) -> None:
