@@ -128,7 +128,6 @@ class RenaultCommandButton(VehicleEntity, ButtonEntity):
         """Send the command."""
         description = self.entity_description
         await async_send(
-            self.vehicle.hub,
             self.vehicle,
             description.key,
             description.command(self.vehicle),
@@ -149,7 +148,6 @@ class RefreshLocationButton(VehicleEntity, ButtonEntity):
         location = self.vehicle.coordinators[LOCATION]
         before = getattr(location.data, "lastUpdateTime", None)
         await async_send(
-            self.vehicle.hub,
             self.vehicle,
             REFRESH_LOCATION.key,
             RenaultVehicle.refresh_location,

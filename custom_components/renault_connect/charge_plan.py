@@ -288,7 +288,6 @@ class ChargePlanner:
         """Send a charge command; a refusal is logged (nobody waits on a timer)."""
         try:
             await async_send(
-                self.vehicle.hub,
                 self.vehicle,
                 action,
                 lambda api: getattr(api, method)(),

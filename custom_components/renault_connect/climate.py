@@ -123,14 +123,12 @@ class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity)
         if hvac_mode == HVACMode.HEAT_COOL:
             temperature = self.target_temperature or self.vehicle.hvac_temperature
             await async_send(
-                self.vehicle.hub,
                 self.vehicle,
                 "preconditioning",
                 lambda api: api.set_ac_start(temperature),
             )
         else:
             await async_send(
-                self.vehicle.hub,
                 self.vehicle,
                 "preconditioning",
                 lambda api: api.set_ac_stop(),

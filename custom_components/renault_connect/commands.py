@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
@@ -25,11 +25,6 @@ from renault_api.renault_vehicle import RenaultVehicle
 from .car_models import CHARGE_SCHEDULE
 from .cloud import CLOUD_ERRORS
 from .const import DOMAIN, LOGGER
-
-if TYPE_CHECKING:
-    from .coordinator import EndpointCoordinator
-    from .hub import RenaultHub
-    from .vehicle import RenaultConnectVehicle
 
 type Command[T] = Callable[[RenaultVehicle], Awaitable[T]]
 """A call of renault-api on a vehicle."""
@@ -88,17 +83,38 @@ def action_error(err: Exception, action: str) -> HomeAssistantError:
     )
 
 
+class CommandAccount(Protocol):
+    """An account, as a command needs it."""
+
+    async def async_call[T](self, request: Callable[[], Awaitable[T]]) -> T:
+        """Run a request of the library through the account's request budget."""
+
+    def async_ask_for_login(self) -> None:
+        """Ask the user to log in again."""
+
+
+class CommandTarget(Protocol):
+    """A car, as a command needs it."""
+
+    @property
+    def api(self) -> RenaultVehicle:
+        """Return renault-api's vehicle."""
+
+    @property
+    def hub(self) -> CommandAccount:
+        """Return the car's account."""
+
+
 async def async_send[T](
-    hub: RenaultHub,
-    vehicle: RenaultConnectVehicle,
+    vehicle: CommandTarget,
     action: str,
     command: Command[T],
 ) -> T:
     """Send a command to the car; raise a translated error when it is refused."""
     try:
-        return await hub.async_call(lambda: command(vehicle.api))
+        return await vehicle.hub.async_call(lambda: command(vehicle.api))
     except ConfigEntryAuthFailed:
-        hub.entry.async_start_reauth(hub.hass)
+        vehicle.hub.async_ask_for_login()
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="action_needs_login",
@@ -111,13 +127,31 @@ async def async_send[T](
         raise action_error(err, action) from None
 
 
+class ConfirmedRead(Protocol):
+    """The endpoint whose answer confirms a command."""
+
+    @property
+    def data(self) -> Any:
+        """Return the endpoint's last answer."""
+
+    @property
+    def last_update_success(self) -> bool:
+        """Tell whether the last read was answered."""
+
+    def read_lately(self) -> bool:
+        """Tell whether the endpoint answered a moment ago."""
+
+    async def async_refresh(self) -> None:
+        """Read the endpoint now."""
+
+
 class ConfirmationWatch:
     """Re-reads an endpoint on a back-off after a command, until the car confirms."""
 
     def __init__(
         self,
         hass: HomeAssistant,
-        coordinator: EndpointCoordinator,
+        coordinator: ConfirmedRead,
         confirmed: Callable[[Any], bool],
         on_done: Callable[[bool], None] | None = None,
     ) -> None:

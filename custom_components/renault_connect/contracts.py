@@ -8,7 +8,6 @@ away by itself when the contract is renewed.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
@@ -16,9 +15,6 @@ from homeassistant.util import dt as dt_util
 from renault_api.kamereon.models import KamereonVehicleContract
 
 from .const import DOMAIN
-
-if TYPE_CHECKING:
-    from .vehicle import RenaultConnectVehicle
 
 CONNECTED_SERVICES = "CONNECTED_SERVICES"
 ACTIVE = "ACTIVE"
@@ -101,28 +97,20 @@ def issue_id(entry_id: str, device_id: str, verdict: str) -> str:
     return f"{verdict}_{entry_id}_{device_id}"
 
 
-def anonymous_name(vehicle: RenaultConnectVehicle) -> str:
-    """Name a car by its model, numbered when the entry has two alike.
-
-    Never by its plate (the device's name) or VIN: Home Assistant shows
-    repair issues in the entry's diagnostics.
-    """
-    alike = [
-        other for other in vehicle.hub.vehicles.values() if other.model == vehicle.model
-    ]
-    if vehicle.model and len(alike) <= 1:
-        return vehicle.model
-    return vehicle.log_name
-
-
 @callback
 def async_check_contracts(
-    vehicle: RenaultConnectVehicle, contracts: list[KamereonVehicleContract]
+    hass: HomeAssistant,
+    issue_of: tuple[str, str],
+    vehicle_name: str,
+    contracts: list[KamereonVehicleContract],
 ) -> None:
-    """Raise, or clear, the vehicle's subscription issue."""
-    hass = vehicle.hass
-    entry_id = vehicle.hub.entry.entry_id
-    device_id = vehicle.device_id
+    """Raise, or clear, a vehicle's subscription issue.
+
+    The issue is the entry's and the device's (ids, never the VIN); the
+    vehicle's name is its model, never its plate: Home Assistant shows
+    repair issues in the entry's diagnostics.
+    """
+    entry_id, device_id = issue_of
     end = coverage_end(contracts)
     verdict = services_verdict(end, dt_util.now().date())
     for kind in (EXPIRING, EXPIRED):
@@ -141,7 +129,7 @@ def async_check_contracts(
         else ir.IssueSeverity.WARNING,
         translation_key=verdict,
         translation_placeholders={
-            "vehicle": anonymous_name(vehicle),
+            "vehicle": vehicle_name,
             "end": end.isoformat(),
         },
     )

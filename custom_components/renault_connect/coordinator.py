@@ -253,7 +253,9 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         self.data = self.description.restore(raw)
         self.read_at = read_at
         self.vehicle.async_on_read(self, self.data)
-        timing = self.vehicle.read_plan.next_read(self)
+        timing = self.vehicle.read_plan.next_read(
+            self.description.role, self.description.key
+        )
         if timing is None:
             return
         if self is self.vehicle.heartbeat:
@@ -299,7 +301,9 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         A read held back by the budget or the quota is booked again at the
         first moment they allow; a failed one is tried again soon.
         """
-        timing = self.vehicle.read_plan.next_read(self)
+        timing = self.vehicle.read_plan.next_read(
+            self.description.role, self.description.key
+        )
         priority = timing.priority if timing else self._planned_priority
         if self._held_back:
             # Not read: the request budget finds the first moment the budget allows.

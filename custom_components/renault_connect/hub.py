@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import time
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -43,13 +44,18 @@ from .const import (
     CONF_KAMEREON_ACCOUNT_ID,
     CONF_KNOWN_VEHICLES,
     CONF_LOGIN_TOKEN,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
     CONF_VEHICLES,
     DEFAULT_HOURLY_BUDGET,
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
     DOMAIN,
     LOGGER,
     REQUEST_TIMEOUT,
 )
 from .coordinator import AccountGoneError, ReadDeferred, VehiclesCoordinator
+from .read_plan import ReadPlan
 from .repairs import account_placeholders
 from .request_budget import Priority, RequestBudget
 from .vehicle import RenaultConnectVehicle
@@ -270,6 +276,29 @@ class RenaultHub:
             model="Connected services account",
             name=self.entry.title,
         )
+
+    @property
+    def hourly_budget(self) -> int:
+        """Return the account's hourly request budget (for the read plans)."""
+        return self.request_budget.budget
+
+    @property
+    def read_plans(self) -> list[ReadPlan]:
+        """Return the read plans of the account's cars."""
+        return [vehicle.read_plan for vehicle in self.vehicles.values()]
+
+    @property
+    def quiet_hours(self) -> tuple[time, time] | None:
+        """Return the quiet hours of the options (local start and end)."""
+        options = self.entry.options
+        start = dt_util.parse_time(options.get(CONF_QUIET_START, DEFAULT_QUIET_START))
+        end = dt_util.parse_time(options.get(CONF_QUIET_END, DEFAULT_QUIET_END))
+        return None if start is None or end is None else (start, end)
+
+    @callback
+    def async_ask_for_login(self) -> None:
+        """Ask the user to log in again (a command met a refused login)."""
+        self.entry.async_start_reauth(self.hass)
 
     @property
     def login_refused(self) -> bool:

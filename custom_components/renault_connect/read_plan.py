@@ -16,23 +16,29 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from homeassistant.util import dt as dt_util
 
 from .car_states import is_charging
 from .cloud_time import cloud_time
-from .const import (
-    CONF_QUIET_END,
-    CONF_QUIET_START,
-    DEFAULT_QUIET_END,
-    DEFAULT_QUIET_START,
-)
 from .request_budget import TOKEN_LIFETIME, WINDOW, Priority, Timing
 
-if TYPE_CHECKING:
-    from .coordinator import EndpointCoordinator
-    from .vehicle import RenaultConnectVehicle
+
+class Fleet(Protocol):
+    """What a car's read plan needs of its account."""
+
+    @property
+    def hourly_budget(self) -> int:
+        """Return the account's hourly request budget."""
+
+    @property
+    def read_plans(self) -> list[ReadPlan]:
+        """Return the read plans of the account's cars."""
+
+    @property
+    def quiet_hours(self) -> tuple[time, time] | None:
+        """Return the user's quiet hours (local start and end), if set."""
 
 
 class Role(StrEnum):
@@ -150,9 +156,9 @@ def in_quiet_hours(now: datetime, start: time, end: time) -> bool:
 class ReadPlan:
     """Decides when each endpoint of one car is read next."""
 
-    def __init__(self, vehicle: RenaultConnectVehicle) -> None:
+    def __init__(self, fleet: Fleet) -> None:
         """Plan for a vehicle whose coordinators are set up afterwards."""
-        self.vehicle = vehicle
+        self.fleet = fleet
         self.heartbeat_key: str | None = None
         self.heartbeat = Heartbeat()
 
@@ -160,10 +166,9 @@ class ReadPlan:
         """Pick the endpoint that tells when the car uploads."""
         self.heartbeat_key = next((key for key in preference if key in keys), None)
 
-    def next_read(self, coordinator: EndpointCoordinator) -> Timing | None:
+    def next_read(self, role: Role, key: str) -> Timing | None:
         """Return when to read the endpoint next (None: only after uploads)."""
-        role = coordinator.description.role
-        if coordinator.description.key == self.heartbeat_key:
+        if key == self.heartbeat_key:
             return self._next_heartbeat()
         if role in (Role.STATE, Role.DETAIL):
             return None
@@ -186,8 +191,8 @@ class ReadPlan:
         In quiet hours only every few rounds are read, about once an hour.
         """
         now = dt_util.utcnow()
-        hub = self.vehicle.hub
-        shared = shared_heartbeat(len(hub.vehicles), hub.request_budget.budget)
+        fleet = self.fleet
+        shared = shared_heartbeat(len(fleet.read_plans), fleet.hourly_budget)
         interval = max(SHORTEST_HEARTBEAT, shared)
         quiet_every = math.ceil(QUIET_HEARTBEAT / interval)
         moment = next_round(now, interval, rounds)
@@ -205,18 +210,15 @@ class ReadPlan:
         the budget allows; parked, in each round (every hour or so in quiet
         hours); either may ride a little later on an access token.
         """
-        hub = self.vehicle.hub
-        budget = hub.request_budget.budget
+        plans = self.fleet.read_plans
+        budget = self.fleet.hourly_budget
         if self.heartbeat.charging:
-            charging = sum(
-                vehicle.read_plan.heartbeat.charging
-                for vehicle in hub.vehicles.values()
-            )
+            charging = sum(plan.heartbeat.charging for plan in plans)
             pace = max(
                 self.heartbeat.charging_uploads, shared_heartbeat(charging, budget)
             )
             return pace + LATE_UPLOAD_PACE
-        interval = max(SHORTEST_HEARTBEAT, shared_heartbeat(len(hub.vehicles), budget))
+        interval = max(SHORTEST_HEARTBEAT, shared_heartbeat(len(plans), budget))
         if self._is_quiet(dt_util.utcnow()):
             interval *= math.ceil(QUIET_HEARTBEAT / interval)
         return interval + ROUND_LEEWAY
@@ -241,12 +243,9 @@ class ReadPlan:
         share an access token, a little later.
         """
         beat = self.heartbeat
-        hub = self.vehicle.hub
-        charging = sum(
-            vehicle.read_plan.heartbeat.charging for vehicle in hub.vehicles.values()
-        )
+        charging = sum(plan.heartbeat.charging for plan in self.fleet.read_plans)
         period = beat.charging_uploads
-        pace = max(period, shared_heartbeat(charging, hub.request_budget.budget))
+        pace = max(period, shared_heartbeat(charging, self.fleet.hourly_budget))
         later = min(period / 2, pace - period)
         if beat.uploaded_at is None:
             return Timing(max(LATE_UPLOAD_PACE, pace), Priority.URGENT, later=later)
@@ -270,12 +269,9 @@ class ReadPlan:
 
     def _is_quiet(self, now: datetime) -> bool:
         """Tell whether the user's quiet hours (night by default) are on."""
-        options = self.vehicle.hub.entry.options
-        start = dt_util.parse_time(options.get(CONF_QUIET_START, DEFAULT_QUIET_START))
-        end = dt_util.parse_time(options.get(CONF_QUIET_END, DEFAULT_QUIET_END))
-        if start is None or end is None:
+        if (hours := self.fleet.quiet_hours) is None:
             return False
-        return in_quiet_hours(now, start, end)
+        return in_quiet_hours(now, *hours)
 
     def _learn_charging_uploads(self, gap: timedelta) -> None:
         """Learn the car's upload rhythm while charging from two uploads in a row.

@@ -114,7 +114,7 @@ class ChargeModeSelect(RenaultConnectEntity, SelectEntity):
         command = _charge_mode_command(
             self.vehicle.profile.charge_mode_spelling(option)
         )
-        await async_send(self.vehicle.hub, self.vehicle, "charge_mode", command)
+        await async_send(self.vehicle, "charge_mode", command)
         self.vehicle.async_watch(
             self.coordinator.description.key, lambda data: self._mode(data) == option
         )

@@ -139,7 +139,7 @@ async def _async_send[T](
     call: ServiceCall, vehicle: RenaultConnectVehicle, command: Command[T]
 ) -> T:
     """Send a request for the action; cloud refusals become translated errors."""
-    return await async_send(vehicle.hub, vehicle, call.service, command)
+    return await async_send(vehicle, call.service, command)
 
 
 def _utc(value: datetime | None) -> datetime | None:

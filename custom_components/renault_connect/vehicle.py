@@ -58,7 +58,7 @@ class RenaultConnectVehicle:
         self.coordinators: dict[str, EndpointCoordinator] = {}
         self._watches: dict[str, ConfirmationWatch] = {}
         self.planner = ChargePlanner(self, hub.plans)
-        self.read_plan = ReadPlan(self)
+        self.read_plan = ReadPlan(hub)
         self.writer = CarWriter(self)
         self.preconditioning = PreconditioningState(self)
         self.notification_settings: dict[str, Any] | None = None
@@ -154,6 +154,20 @@ class RenaultConnectVehicle:
         )
 
     @property
+    def anonymous_name(self) -> str:
+        """Name the car by its model, numbered when the entry has two alike.
+
+        Never by its plate (the device's name) or VIN: Home Assistant shows
+        repair issues in the entry's diagnostics.
+        """
+        alike = [
+            other for other in self.hub.vehicles.values() if other.model == self.model
+        ]
+        if self.model and len(alike) <= 1:
+            return self.model
+        return self.log_name
+
+    @property
     def name(self) -> str:
         """Return the vehicle's device name (its plate, or its model)."""
         return self.details.registrationNumber or self.model or self.vin
@@ -177,7 +191,12 @@ class RenaultConnectVehicle:
     def async_on_read(self, coordinator: EndpointCoordinator, data: Any) -> None:
         """Check contracts and preconditioning; after an upload, read what changed."""
         if coordinator.description.key == CONTRACTS:
-            async_check_contracts(self, data)
+            async_check_contracts(
+                self.hass,
+                (self.hub.entry.entry_id, self.device_id),
+                self.anonymous_name,
+                data,
+            )
         if coordinator.description.key == HVAC_STATUS:
             self.preconditioning.async_on_status(data)
         if coordinator is not self.heartbeat:

@@ -13,18 +13,65 @@ the longest planned gaps (3 hours or more), once per such period.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .const import LOGGER
-from .read_plan import QUIET_HEARTBEAT, shared_heartbeat
+from .read_plan import QUIET_HEARTBEAT, ReadPlan, shared_heartbeat
+from .request_budget import RequestBudget
 
-if TYPE_CHECKING:
-    from .hub import RenaultHub
+
+class WatchedRead(Protocol):
+    """A car's heartbeat read, as the watchdog sees it."""
+
+    @property
+    def last_update_success(self) -> bool:
+        """Tell whether the last read was answered."""
+
+    @property
+    def next_read_at(self) -> datetime | None:
+        """Return when the next read is booked."""
+
+
+class WatchedCar(Protocol):
+    """A car, as the watchdog sees it."""
+
+    @property
+    def read_plan(self) -> ReadPlan:
+        """Return the car's read plan."""
+
+    @property
+    def heartbeat(self) -> WatchedRead | None:
+        """Return the read that tells when the car uploads."""
+
+
+class WatchedAccount(Protocol):
+    """An account, as the watchdog sees it."""
+
+    @property
+    def hass(self) -> HomeAssistant:
+        """Return Home Assistant."""
+
+    @property
+    def request_budget(self) -> RequestBudget:
+        """Return the account's request budget."""
+
+    @property
+    def login_refused(self) -> bool:
+        """Tell whether the cloud refused the stored login."""
+
+    @property
+    def vehicles(self) -> Mapping[str, WatchedCar]:
+        """Return the account's cars."""
+
+    def async_rebuild_session(self) -> None:
+        """Drop the access token and read each car's heartbeat afresh."""
+
 
 CHECK_INTERVAL = timedelta(minutes=5)
 # Data is stale when this many planned answers in a row are missing...
@@ -36,7 +83,7 @@ REBUILD_GAPS = 3
 class Watchdog:
     """Follows the time of the account's last answered read."""
 
-    def __init__(self, hub: RenaultHub) -> None:
+    def __init__(self, hub: WatchedAccount) -> None:
         """Start as if data had just arrived."""
         self.hub = hub
         self.last_fresh_data = dt_util.utcnow()

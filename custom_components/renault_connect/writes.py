@@ -120,7 +120,7 @@ class CarWriter:
         async with self._lock:
             coordinator = vehicle.coordinators[write.endpoint]
             current = await async_send(
-                vehicle.hub, vehicle, write.action, coordinator.description.fetch
+                vehicle, write.action, coordinator.description.fetch
             )
             coordinator.async_set_updated_data(current)
             pending = self.pending(write.endpoint)
@@ -128,9 +128,7 @@ class CarWriter:
             payload = write.build(current, pending.overlay(now).then(write.change))
             number = pending.add(write.change, now)
             try:
-                await async_send(
-                    vehicle.hub, vehicle, write.action, write.command(payload)
-                )
+                await async_send(vehicle, write.action, write.command(payload))
             except Exception:
                 pending.withdraw(number)
                 raise
