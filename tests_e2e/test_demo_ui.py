@@ -283,7 +283,8 @@ def test_add_integration_and_start_charging(
         "the charge",
     )
     charge_seen = time.monotonic() - pressed
-    assert re.fullmatch(r"\d+(\.\d+)? kW", values["Charging power"]), values
+    # The ZOE phase 2's charging power is known to be wrong: not shown as truth.
+    assert "Charging power" not in values, values
     assert values["Charge state"] in CHARGE_STATES
     show_sensors(page)
     shots.take("charging-sensors")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
@@ -18,10 +17,8 @@ from .charge_plan import PlanStore
 from .cloud import TokenWatch, create_session
 from .const import DOMAIN
 from .contracts import async_delete_entry_issues
-from .hub import RenaultHub, account_gone_issue_id
+from .hub import RenaultConnectConfigEntry, RenaultHub, account_gone_issue_id
 from .services import async_setup_services
-
-type RenaultConnectConfigEntry = ConfigEntry[RenaultHub]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 

@@ -13,7 +13,6 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import RenaultConnectConfigEntry
 from .car_models import BATTERY, HVAC_STATUS, LOCK_STATUS
 from .car_states import (
     CHARGE_STATES,
@@ -30,6 +29,7 @@ from .entity import (
     RenaultConnectEntityDescription,
     vehicle_entities,
 )
+from .hub import RenaultConnectConfigEntry
 from .vehicle import RenaultConnectVehicle
 
 # Values only; every request goes through the account's request budget.

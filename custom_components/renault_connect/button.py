@@ -16,12 +16,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 from renault_api.renault_vehicle import RenaultVehicle
 
-from . import RenaultConnectConfigEntry
 from .car_models import BATTERY, LOCATION, CarCommand
 from .car_states import is_charging
 from .commands import Command, async_send
 from .const import DOMAIN
 from .entity import VehicleEntity
+from .hub import RenaultConnectConfigEntry
 from .vehicle import RenaultConnectVehicle
 
 # Commands are sent one at a time.

@@ -18,9 +18,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from renault_api.kamereon.models import (
     ChargeDaySchedule,
@@ -29,15 +28,35 @@ from renault_api.kamereon.models import (
     HvacSchedule,
 )
 
-from .car_models import CHARGE_SCHEDULE, CHARGING_SETTINGS, HVAC_SETTINGS, CarCommand
+from .car_models import (
+    CHARGE_SCHEDULE,
+    CHARGING_SETTINGS,
+    HVAC_SETTINGS,
+    CarCommand,
+    ModelProfile,
+)
 from .car_states import CHARGE_MODES
 from .commands import Command, send_ev_settings
 from .compat import vol
-from .const import DOMAIN
-from .writes import Fields, Overlay, Write, with_fields
+from .errors import invalid
+from .writes import CarWriter, Fields, Overlay, Write, with_fields
 
-if TYPE_CHECKING:
-    from .vehicle import RenaultConnectVehicle
+
+class ScheduledCar(Protocol):
+    """A car, as its schedules are read and written."""
+
+    @property
+    def profile(self) -> ModelProfile:
+        """Return the car's model profile."""
+
+    @property
+    def coordinators(self) -> Mapping[str, object]:
+        """Return the car's endpoints (read by their keys)."""
+
+    @property
+    def writer(self) -> CarWriter:
+        """Return the car's write path."""
+
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_SCHEDULES = 5
@@ -56,17 +75,6 @@ type Schedule = dict[str, Any]
 """A schedule (KCA) or program (KCM), in the cloud's own shape."""
 type Changes = dict[int, Schedule]
 """The cloud fields to change, by schedule id."""
-
-
-def invalid(*, translation_key: str, **placeholders: object) -> ServiceValidationError:
-    """Return the translated error of an action the car would not take."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=translation_key,
-        translation_placeholders={
-            name: str(value) for name, value in placeholders.items()
-        },
-    )
 
 
 def parse_time(value: str, step: int) -> time:
@@ -177,7 +185,7 @@ class ScheduleStore(ABC):
     """The coordinator that reads them."""
 
     @abstractmethod
-    def can_set(self, vehicle: RenaultConnectVehicle) -> bool:
+    def can_set(self, vehicle: ScheduledCar) -> bool:
         """Tell whether the car's model accepts new schedules."""
 
     @abstractmethod
@@ -239,7 +247,7 @@ class KcaSchedules(ScheduleStore):
             day[vol.Required("duration")] = vol.Coerce(float)
         self.schema = vol.Schema({**_ID_AND_FLAG, vol.Optional("days"): [day]})
 
-    def can_set(self, vehicle: RenaultConnectVehicle) -> bool:
+    def can_set(self, vehicle: ScheduledCar) -> bool:
         """Tell whether the model map offers the command."""
         return vehicle.profile.accepts(self.set_command)
 
@@ -361,7 +369,7 @@ class KcmPrograms(ScheduleStore):
         }
     )
 
-    def can_set(self, vehicle: RenaultConnectVehicle) -> bool:  # noqa: ARG002
+    def can_set(self, vehicle: ScheduledCar) -> bool:  # noqa: ARG002
         """Tell whether the car accepts new programs: a car that has them does."""
         return True
 
@@ -469,7 +477,7 @@ KCA_HVAC_SCHEDULES = KcaSchedules(
 KCM_PROGRAMS = KcmPrograms()
 
 
-def charge_schedules(vehicle: RenaultConnectVehicle) -> ScheduleStore | None:
+def charge_schedules(vehicle: ScheduledCar) -> ScheduleStore | None:
     """Return where the car keeps its charge schedules (None: nowhere we read)."""
     for store in (KCM_PROGRAMS, KCA_CHARGE_SCHEDULES):
         if store.endpoint in vehicle.coordinators:
@@ -477,7 +485,7 @@ def charge_schedules(vehicle: RenaultConnectVehicle) -> ScheduleStore | None:
     return None
 
 
-def hvac_schedules(vehicle: RenaultConnectVehicle) -> ScheduleStore | None:
+def hvac_schedules(vehicle: ScheduledCar) -> ScheduleStore | None:
     """Return where the car keeps its climate schedules (None: nowhere we read)."""
     if KCA_HVAC_SCHEDULES.endpoint in vehicle.coordinators:
         return KCA_HVAC_SCHEDULES
@@ -486,7 +494,7 @@ def hvac_schedules(vehicle: RenaultConnectVehicle) -> ScheduleStore | None:
 
 async def async_apply(
     store: ScheduleStore,
-    vehicle: RenaultConnectVehicle,
+    vehicle: ScheduledCar,
     action: str,
     changes: Changes,
 ) -> None:

@@ -2,24 +2,67 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .car_models import BATTERY, CarCommand, Field
-from .car_schedules import invalid
+from .car_models import BATTERY, CarCommand, Field, ModelProfile
 from .car_states import is_charging
-from .commands import async_send
+from .commands import CommandTarget, async_send
 from .const import DOMAIN, LOGGER
+from .errors import invalid
 
-if TYPE_CHECKING:
-    from .vehicle import RenaultConnectVehicle
+
+class PlanRead(Protocol):
+    """An endpoint of the car, as a plan reads it."""
+
+    @property
+    def data(self) -> Any:
+        """Return the endpoint's last answer."""
+
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Call back after each answer; return what stops it."""
+
+
+class PlannedCar(CommandTarget, Protocol):
+    """A car, as its charge plan drives it."""
+
+    @property
+    def hass(self) -> HomeAssistant:
+        """Return Home Assistant."""
+
+    @property
+    def vin(self) -> str:
+        """Return the vehicle identification number (the plan's key)."""
+
+    @property
+    def log_name(self) -> str:
+        """Return the car's name in logs (no VIN, no plate)."""
+
+    @property
+    def profile(self) -> ModelProfile:
+        """Return the car's model profile."""
+
+    @property
+    def coordinators(self) -> Mapping[str, PlanRead]:
+        """Return the car's endpoints."""
+
+    def async_watch(self, endpoint: str, confirmed: Callable[[Any], bool]) -> None:
+        """Re-read an endpoint until the car confirms a command."""
+
+    def async_run_in_background(
+        self, work: Coroutine[Any, Any, None], name: str
+    ) -> None:
+        """Run work of the car's entry without anyone waiting for it."""
+
 
 STORAGE_VERSION = 1
 # Charging power assumed for an estimate when the car has not charged yet (kW).
@@ -105,7 +148,7 @@ class PlanStore:
 class ChargePlanner:
     """Carries out a vehicle's charge plan: start, then stop at a time or level."""
 
-    def __init__(self, vehicle: RenaultConnectVehicle, store: PlanStore) -> None:
+    def __init__(self, vehicle: PlannedCar, store: PlanStore) -> None:
         """Plan for one vehicle."""
         self.vehicle = vehicle
         self.store = store
@@ -280,9 +323,7 @@ class ChargePlanner:
     @callback
     def _async_in_background(self, work: Coroutine[Any, Any, None], name: str) -> None:
         """Run the plan's work without holding up the read that led to it."""
-        self.vehicle.hub.entry.async_create_background_task(
-            self.vehicle.hass, work, f"renault_connect {name}"
-        )
+        self.vehicle.async_run_in_background(work, name)
 
     async def _async_command(self, action: str, method: str, *, charging: bool) -> None:
         """Send a charge command; a refusal is logged (nobody waits on a timer)."""

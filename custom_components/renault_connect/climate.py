@@ -17,11 +17,11 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from . import RenaultConnectConfigEntry
 from .car_models import HVAC_STATUS, CarCommand
 from .commands import async_send
 from .const import DOMAIN, MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
+from .hub import RenaultConnectConfigEntry
 from .preconditioning import TEMPERATURE_STEP, check_hvac_temperature
 
 # Commands are sent one at a time.

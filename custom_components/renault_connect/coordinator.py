@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, Self
 
 import aiohttp
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -20,18 +22,17 @@ from renault_api.kamereon.exceptions import (
     ResourceNotFoundException,
 )
 from renault_api.kamereon.models import KamereonVehicleDetails
+from renault_api.renault_account import RenaultAccount
+from renault_api.renault_vehicle import RenaultVehicle
 
+from .cache import ReadCache
+from .capabilities import CapabilityMemory
 from .cloud import CLOUD_ERRORS
 from .const import CONF_KNOWN_VEHICLES, DOMAIN, LOGGER
 from .departures import Roll, call_the_roll
-from .request_budget import Priority, Timing
-
-if TYPE_CHECKING:
-    from . import RenaultConnectConfigEntry
-    from .capabilities import CapabilityMemory
-    from .endpoints import EndpointDescription
-    from .hub import RenaultHub
-    from .vehicle import RenaultConnectVehicle
+from .endpoints import EndpointDescription
+from .read_plan import ReadPlan
+from .request_budget import Priority, RequestBudget, Timing
 
 # The vehicles of an account change rarely: four reads a day find new ones.
 VEHICLES_INTERVAL = timedelta(hours=6)
@@ -46,6 +47,62 @@ AFTER_RESTART = timedelta(seconds=30)
 ESCALATE_AFTER = timedelta(hours=1)
 # An answer this recent serves a command's check without asking again.
 FRESH_ENOUGH = timedelta(seconds=10)
+
+
+class ReadingAccount(Protocol):
+    """An account, as its reads use it."""
+
+    @property
+    def entry(self) -> ConfigEntry[Any]:
+        """Return the account's config entry."""
+
+    @property
+    def account(self) -> RenaultAccount:
+        """Return renault-api's account."""
+
+    @property
+    def request_budget(self) -> RequestBudget:
+        """Return the account's request budget."""
+
+    @property
+    def cache(self) -> ReadCache:
+        """Return the answers kept across restarts."""
+
+    async def async_call[T](
+        self,
+        request: Callable[[], Awaitable[T]],
+        *,
+        priority: Priority = ...,
+        owner: object | None = ...,
+    ) -> T:
+        """Run a request of the library through the request budget."""
+
+
+class ReadingCar(Protocol):
+    """A car, as its reads use it."""
+
+    @property
+    def api(self) -> RenaultVehicle:
+        """Return renault-api's vehicle."""
+
+    @property
+    def vin(self) -> str:
+        """Return the vehicle identification number."""
+
+    @property
+    def log_name(self) -> str:
+        """Return the car's name in logs (no VIN, no plate)."""
+
+    @property
+    def read_plan(self) -> ReadPlan:
+        """Return when the car's endpoints are read."""
+
+    @property
+    def heartbeat(self) -> EndpointCoordinator[Self] | None:
+        """Return the read that tells when the car uploads."""
+
+    def async_on_read(self, coordinator: EndpointCoordinator[Self], data: Any) -> None:
+        """Follow an answer of one of the car's endpoints."""
 
 
 # What a car answers for an endpoint it does not offer.
@@ -78,10 +135,8 @@ class AccountGoneError(UpdateFailed):
 class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails]]):
     """Reads the vehicles of the account, by VIN, with their details."""
 
-    config_entry: RenaultConnectConfigEntry
-
     def __init__(
-        self, hass: HomeAssistant, entry: RenaultConnectConfigEntry, hub: RenaultHub
+        self, hass: HomeAssistant, entry: ConfigEntry[Any], hub: ReadingAccount
     ) -> None:
         """Poll the account's vehicle list."""
         super().__init__(
@@ -116,7 +171,7 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails
         }
         previous = self.data or {}
         roll = call_the_roll(
-            {*previous, *self.config_entry.options.get(CONF_KNOWN_VEHICLES, ())},
+            {*previous, *self.hub.entry.options.get(CONF_KNOWN_VEHICLES, ())},
             listed,
             self.hub.cache.absences(),
             dt_util.utcnow(),
@@ -157,16 +212,14 @@ class ReadDeferred(Exception):  # noqa: N818 - a decision, not an error
     """The request budget holds a timed read back (budget spent, or quota reached)."""
 
 
-class EndpointCoordinator(DataUpdateCoordinator[Any]):
+class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
     """Reads one data endpoint of one vehicle, when its polling plan says."""
-
-    config_entry: RenaultConnectConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        hub: RenaultHub,
-        vehicle: RenaultConnectVehicle,
+        hub: ReadingAccount,
+        vehicle: CarT,
         description: EndpointDescription,
         memory: CapabilityMemory,
     ) -> None:
@@ -179,7 +232,7 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
             update_interval=None,
         )
         self.hub = hub
-        self.vehicle = vehicle
+        self._vehicle = vehicle
         self.description = description
         self.memory = memory
         self.retired = False
@@ -192,6 +245,11 @@ class EndpointCoordinator(DataUpdateCoordinator[Any]):
         self._held_back = False
         # When the read being waited for was first wanted.
         self._wanted_at: datetime | None = None
+
+    @property
+    def vehicle(self) -> CarT:
+        """Return the car the endpoint belongs to."""
+        return self._vehicle
 
     async def async_refresh(self) -> None:
         """Read now, outside the plan: setup, a command's check, a user's request.

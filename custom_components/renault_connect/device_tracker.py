@@ -10,7 +10,6 @@ from homeassistant.components.device_tracker.const import SourceType
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import RenaultConnectConfigEntry
 from .car_models import LOCATION
 from .compat import TrackerEntity, TrackerEntityDescription
 from .entity import (
@@ -18,6 +17,7 @@ from .entity import (
     RenaultConnectEntityDescription,
     vehicle_entities,
 )
+from .hub import RenaultConnectConfigEntry
 
 # Values only; every request goes through the account's request budget.
 PARALLEL_UPDATES = 0

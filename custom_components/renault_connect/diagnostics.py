@@ -10,7 +10,6 @@ from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from . import RenaultConnectConfigEntry
 from .const import (
     CONF_DEVICE_IDS,
     CONF_KAMEREON_ACCOUNT_ID,
@@ -20,7 +19,7 @@ from .const import (
     CONF_VEHICLES,
     DOMAIN,
 )
-from .hub import RenaultHub
+from .hub import RenaultConnectConfigEntry, RenaultHub
 from .vehicle import RenaultConnectVehicle
 
 TO_REDACT = {

@@ -10,11 +10,9 @@ from homeassistant.const import EntityCategory
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from . import RenaultConnectConfigEntry
 from .car_models import Field, ModelProfile
-from .coordinator import EndpointCoordinator
-from .hub import RenaultHub
-from .vehicle import RenaultConnectVehicle
+from .hub import RenaultConnectConfigEntry, RenaultHub
+from .vehicle import CarCoordinator, RenaultConnectVehicle
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,14 +54,14 @@ class VehicleEntity(Entity):
         self._attr_device_info = vehicle.device_info
 
 
-class RenaultConnectEntity(CoordinatorEntity[EndpointCoordinator], VehicleEntity):
+class RenaultConnectEntity(CoordinatorEntity[CarCoordinator], VehicleEntity):
     """An entity fed by one endpoint coordinator of a vehicle."""
 
     entity_description: RenaultConnectEntityDescription
 
     def __init__(
         self,
-        coordinator: EndpointCoordinator,
+        coordinator: CarCoordinator,
         description: RenaultConnectEntityDescription,
     ) -> None:
         """Follow the coordinator of the entity's endpoint."""
@@ -109,7 +107,7 @@ class AccountEntity(Entity):
 def vehicle_entities[D: RenaultConnectEntityDescription, E: RenaultConnectEntity](
     entry: RenaultConnectConfigEntry,
     descriptions: Iterable[D],
-    entity_class: Callable[[EndpointCoordinator, D], E],
+    entity_class: Callable[[CarCoordinator, D], E],
 ) -> list[E]:
     """Create the entities each vehicle's endpoints and model allow."""
     return [

@@ -6,9 +6,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import time
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import (
@@ -61,9 +62,6 @@ from .request_budget import Priority, RequestBudget
 from .vehicle import RenaultConnectVehicle
 from .watchdog import Watchdog
 
-if TYPE_CHECKING:
-    from . import RenaultConnectConfigEntry
-
 # Requests in flight at once: a setup reads a whole fleet quickly; timed
 # reads are spaced by the request budget anyway.
 MAX_PARALLEL_REQUESTS = 16
@@ -72,6 +70,10 @@ MAX_PARALLEL_REQUESTS = 16
 def account_gone_issue_id(entry_id: str) -> str:
     """Return the repair issue id of an entry whose account disappeared."""
     return f"account_gone_{entry_id}"
+
+
+type RenaultConnectConfigEntry = ConfigEntry[RenaultHub]
+"""A config entry of Renault Connect: its runtime data is the account's hub."""
 
 
 class RenaultHub:
@@ -93,7 +95,7 @@ class RenaultHub:
         self.vehicles: dict[str, RenaultConnectVehicle] = {}
         self.vehicles_coordinator = VehiclesCoordinator(hass, entry, self)
         self.memory = CapabilityMemory(hass, entry.entry_id)
-        self.plans = PlanStore(hass, entry.entry_id)
+        self.plans: PlanStore = PlanStore(hass, entry.entry_id)
         self.cache = ReadCache(hass, entry.entry_id)
         self._login_lock = asyncio.Lock()
         self._login_refused: ConfigEntryAuthFailed | None = None

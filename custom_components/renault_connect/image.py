@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from . import RenaultConnectConfigEntry
+from .hub import RenaultConnectConfigEntry
 from .vehicle import RenaultConnectVehicle
 
 # The picture is read once, from the vehicle's details.

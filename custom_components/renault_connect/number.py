@@ -16,7 +16,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import RenaultConnectConfigEntry
 from .car_models import SOC_LEVELS
 from .commands import Command
 from .const import DOMAIN
@@ -25,6 +24,7 @@ from .entity import (
     RenaultConnectEntityDescription,
     vehicle_entities,
 )
+from .hub import RenaultConnectConfigEntry
 from .writes import Overlay, Write
 
 # Commands are sent one at a time.

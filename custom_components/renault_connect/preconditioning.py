@@ -2,21 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .car_models import HVAC_SESSIONS, HVAC_STATUS, Field
-from .car_schedules import invalid
+from .car_models import HVAC_SESSIONS, HVAC_STATUS, Field, ModelProfile
 from .car_states import HVAC_STATES, enum_state
 from .const import MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
+from .errors import invalid
 from .request_budget import Priority, Timing
 
-if TYPE_CHECKING:
-    from .vehicle import RenaultConnectVehicle
+
+class PreconditioningRead(Protocol):
+    """An endpoint of the car, as preconditioning uses it."""
+
+    def async_update_listeners(self) -> None:
+        """Show the endpoint's entities again."""
+
+    def async_read_soon(self, timing: Timing) -> None:
+        """Book a read outside the usual rhythm."""
+
+
+class PreconditionedCar(Protocol):
+    """A car, as preconditioning follows it."""
+
+    @property
+    def hass(self) -> HomeAssistant:
+        """Return Home Assistant."""
+
+    @property
+    def profile(self) -> ModelProfile:
+        """Return the car's model profile."""
+
+    @property
+    def coordinators(self) -> Mapping[str, PreconditioningRead]:
+        """Return the car's endpoints."""
+
+    def async_watch(self, endpoint: str, confirmed: Callable[[Any], bool]) -> None:
+        """Re-read an endpoint until the car confirms a command."""
+
 
 # The car's record of a preconditioning is read this long after it ended.
 SESSIONS_AFTER_END = Timing(timedelta(minutes=5), Priority.BACKGROUND)
@@ -51,7 +79,7 @@ class PreconditioningState:
     to run from the start sent for the model's duration, or until a stop sent.
     """
 
-    def __init__(self, vehicle: RenaultConnectVehicle) -> None:
+    def __init__(self, vehicle: PreconditionedCar) -> None:
         """Follow one car."""
         self.vehicle = vehicle
         self._trusted = vehicle.profile.trusts(Field.HVAC_STATUS)

@@ -10,15 +10,14 @@ from homeassistant.components.select import SelectEntity, SelectEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import RenaultConnectConfigEntry
 from .car_models import CHARGE_SCHEDULE, CarCommand
 from .car_schedules import kcm_document
 from .car_states import CHARGE_MODES, enum_state
 from .commands import Command, async_send, send_ev_settings
-from .coordinator import EndpointCoordinator
 from .endpoints import CHARGE_MODE_SOURCES
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
-from .vehicle import RenaultConnectVehicle
+from .hub import RenaultConnectConfigEntry
+from .vehicle import CarCoordinator, RenaultConnectVehicle
 from .writes import Overlay, Write
 
 # Commands are sent one at a time.
@@ -34,7 +33,7 @@ class ChargeModeDescription(RenaultConnectEntityDescription, SelectEntityDescrip
 
 def _charge_mode_source(
     vehicle: RenaultConnectVehicle,
-) -> tuple[EndpointCoordinator, Callable[[Any], str | None]] | None:
+) -> tuple[CarCoordinator, Callable[[Any], str | None]] | None:
     """Return where the car keeps its charge mode, if it can be changed there."""
     for endpoint, read in CHARGE_MODE_SOURCES:
         if (coordinator := vehicle.coordinators.get(endpoint)) is None:
@@ -72,7 +71,7 @@ class ChargeModeSelect(RenaultConnectEntity, SelectEntity):
     entity_description: ChargeModeDescription
 
     def __init__(
-        self, coordinator: EndpointCoordinator, read: Callable[[Any], str | None]
+        self, coordinator: CarCoordinator, read: Callable[[Any], str | None]
     ) -> None:
         """Read the mode from the endpoint the model keeps it in."""
         super().__init__(

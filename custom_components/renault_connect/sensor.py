@@ -30,7 +30,6 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from . import RenaultConnectConfigEntry
 from .car_models import (
     BATTERY,
     CHARGE_SCHEDULE,
@@ -70,7 +69,7 @@ from .entity import (
     VehicleEntity,
     vehicle_entities,
 )
-from .hub import RenaultHub
+from .hub import RenaultConnectConfigEntry, RenaultHub
 from .request_budget import QuotaState
 from .vehicle import RenaultConnectVehicle
 

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import (
@@ -35,16 +35,14 @@ from .car_schedules import (
     async_apply,
     charge_schedules,
     hvac_schedules,
-    invalid,
 )
 from .commands import Command, async_send
 from .compat import vol
 from .const import DOMAIN
+from .errors import invalid
+from .hub import RenaultHub
 from .preconditioning import check_hvac_temperature
-
-if TYPE_CHECKING:
-    from .hub import RenaultHub
-    from .vehicle import RenaultConnectVehicle
+from .vehicle import RenaultConnectVehicle
 
 SERVICE_START_PRECONDITIONING = "start_preconditioning"
 SERVICE_GET_CHARGE_SCHEDULES = "get_charge_schedules"

@@ -10,7 +10,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from . import RenaultConnectConfigEntry
 from .car_schedules import (
     KCA_CHARGE_SCHEDULES,
     KCA_HVAC_SCHEDULES,
@@ -19,6 +18,7 @@ from .car_schedules import (
     async_apply,
 )
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
+from .hub import RenaultConnectConfigEntry
 from .vehicle import RenaultConnectVehicle
 
 # Commands are sent one at a time.

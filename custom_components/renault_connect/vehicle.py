@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any, Protocol
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -13,9 +13,10 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from renault_api.kamereon.models import KamereonVehicleDetails
 from renault_api.renault_vehicle import RenaultVehicle
 
+from .capabilities import CapabilityMemory
 from .car_models import CONTRACTS, HVAC_STATUS, profile_for
-from .charge_plan import ChargePlanner
-from .commands import ConfirmationWatch
+from .charge_plan import ChargePlanner, PlanStore
+from .commands import CommandAccount, ConfirmationWatch
 from .const import (
     CONF_BATTERY_CAPACITY,
     CONF_HVAC_TEMPERATURE,
@@ -24,17 +25,33 @@ from .const import (
     DOMAIN,
 )
 from .contracts import async_check_contracts
-from .coordinator import EndpointCoordinator
+from .coordinator import EndpointCoordinator, ReadingAccount
 from .endpoints import ENDPOINTS
 from .labels import display_label
 from .preconditioning import PreconditioningState
-from .read_plan import AFTER_UPLOAD, ReadPlan
+from .read_plan import AFTER_UPLOAD, Fleet, ReadPlan
 from .request_budget import Priority, Timing
 from .writes import CarWriter
 
-if TYPE_CHECKING:
-    from .capabilities import CapabilityMemory
-    from .hub import RenaultHub
+
+class CarAccount(ReadingAccount, Fleet, CommandAccount, Protocol):
+    """The account of a car, as the car uses it."""
+
+    @property
+    def hass(self) -> HomeAssistant:
+        """Return Home Assistant."""
+
+    @property
+    def plans(self) -> PlanStore:
+        """Return the charge plans kept across restarts."""
+
+    @property
+    def vehicles(self) -> Mapping[str, RenaultConnectVehicle]:
+        """Return the account's cars."""
+
+
+type CarCoordinator = EndpointCoordinator[RenaultConnectVehicle]
+"""The coordinator of one endpoint of one car."""
 
 
 class RenaultConnectVehicle:
@@ -42,7 +59,7 @@ class RenaultConnectVehicle:
 
     def __init__(
         self,
-        hub: RenaultHub,
+        hub: CarAccount,
         api: RenaultVehicle,
         details: KamereonVehicleDetails,
         number: int,
@@ -55,7 +72,7 @@ class RenaultConnectVehicle:
         self.profile = profile_for(details)
         self.model = display_label(details.get_model_label())
         self.log_name = f"Vehicle {number} ({self.model or details.get_model_code()})"
-        self.coordinators: dict[str, EndpointCoordinator] = {}
+        self.coordinators: dict[str, CarCoordinator] = {}
         self._watches: dict[str, ConfirmationWatch] = {}
         self.planner = ChargePlanner(self, hub.plans)
         self.read_plan = ReadPlan(hub)
@@ -140,7 +157,7 @@ class RenaultConnectVehicle:
                 heartbeat.async_read_soon(Timing(AFTER_UPLOAD, Priority.ROUTINE))
 
     @property
-    def heartbeat(self) -> EndpointCoordinator | None:
+    def heartbeat(self) -> CarCoordinator | None:
         """Return the coordinator whose reads tell when the car uploads."""
         if self.read_plan.heartbeat_key is None:
             return None
@@ -188,7 +205,7 @@ class RenaultConnectVehicle:
         )
 
     @callback
-    def async_on_read(self, coordinator: EndpointCoordinator, data: Any) -> None:
+    def async_on_read(self, coordinator: CarCoordinator, data: Any) -> None:
         """Check contracts and preconditioning; after an upload, read what changed."""
         if coordinator.description.key == CONTRACTS:
             async_check_contracts(
@@ -226,6 +243,15 @@ class RenaultConnectVehicle:
         watch = ConfirmationWatch(self.hass, coordinator, confirmed, on_done)
         self._watches[endpoint] = watch
         watch.start()
+
+    @callback
+    def async_run_in_background(
+        self, work: Coroutine[Any, Any, None], name: str
+    ) -> None:
+        """Run work of the car's entry without anyone waiting for it."""
+        self.hub.entry.async_create_background_task(
+            self.hass, work, f"renault_connect {name}"
+        )
 
     @callback
     def async_cancel_watches(self) -> None:

@@ -15,14 +15,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 import itertools
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from homeassistant.util import dt as dt_util
 
-from .commands import Command, async_send
-
-if TYPE_CHECKING:
-    from .vehicle import RenaultConnectVehicle
+from .commands import Command, CommandTarget, async_send
+from .endpoints import EndpointDescription
 
 # A change not confirmed within this long is no longer laid on later writes
 # (the car refused it, or the cloud lost it): the car's document prevails.
@@ -101,10 +99,37 @@ class Write[P]:
     on_done: Callable[[bool], None] | None = None
 
 
+class WrittenRead(Protocol):
+    """The endpoint of a document, as a write uses it."""
+
+    @property
+    def description(self) -> EndpointDescription:
+        """Return how the endpoint is read."""
+
+    def async_set_updated_data(self, data: Any) -> None:
+        """Show a fresh answer."""
+
+
+class WrittenCar(CommandTarget, Protocol):
+    """A car, as its write path uses it."""
+
+    @property
+    def coordinators(self) -> Mapping[str, WrittenRead]:
+        """Return the car's endpoints."""
+
+    def async_watch(
+        self,
+        endpoint: str,
+        confirmed: Callable[[Any], bool],
+        on_done: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Re-read an endpoint until the car confirms a command."""
+
+
 class CarWriter:
     """The write path of one car: one write at a time, each on all before it."""
 
-    def __init__(self, vehicle: RenaultConnectVehicle) -> None:
+    def __init__(self, vehicle: WrittenCar) -> None:
         """Write to one car."""
         self.vehicle = vehicle
         self._lock = asyncio.Lock()
