@@ -9,7 +9,7 @@ from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.const import ATTR_DEVICE_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -215,6 +215,34 @@ async def test_start_preconditioning_later(
     await wait(hass, freezer, 300)
     assert fake_cloud.requests.count(endpoint="hvac-status") == 0
     assert car.state.next_hvac_start is not None
+
+
+async def test_start_preconditioning_later_on_a_zoe_1(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """The Zoe phase 1 says off: a later start shows from its time, for its span."""
+    freezer.move_to(START)
+    await setup_profile(hass, fake_cloud, "zoe_40", Platform.CLIMATE)
+    device = vehicle_device(
+        dr.async_get(hass), hass.config_entries.async_entries(DOMAIN)[0], VIN
+    )
+    assert device is not None
+    climate = "climate.aa_001_aa_preconditioning"
+
+    await _call(
+        hass,
+        services.SERVICE_START_PRECONDITIONING,
+        device.id,
+        start_time="2026-11-20 20:00:00",  # Paris: 19:00 UTC, an hour ahead
+    )
+
+    await wait(hass, freezer, 59 * 60)
+    assert hass.states.get(climate).state == "off"
+    await wait(hass, freezer, 2 * 60)
+    assert hass.states.get(climate).state == "heat_cool"
+    await wait(hass, freezer, 15 * 60)
+    assert hass.states.get(climate).state == "off"
+    assert fake_cloud.requests.count(endpoint="hvac-status") == 1  # the setup's
 
 
 @pytest.mark.parametrize(

@@ -154,8 +154,12 @@ class TokenWatch(CredentialStore):
         self._token: Credential | None = None
 
     def _write(self) -> None:
-        """Tell the listener when the access token changed."""
-        token = self._store.get(GIGYA_JWT)
+        """Tell the listener when the access token changed.
+
+        renault-api calls this after each change to the store (its own file
+        store writes itself here); the token is read through the public API.
+        """
+        token = self.get(GIGYA_JWT)
         if token is self._token:
             return
         self._token = token
