@@ -279,15 +279,23 @@ def all_coordinators(entry: MockConfigEntry) -> list[Any]:
 def longest_interval(coordinators: Iterable[Any]) -> timedelta:
     """Return the longest update interval among coordinators that poll."""
     return max(
-        (c.update_interval for c in coordinators if c.update_interval is not None),
+        (i for c in coordinators if (i := _interval(c)) is not None),
         default=timedelta(hours=1),
     )
+
+
+def _interval(coordinator: Any) -> timedelta | None:
+    """Return the wait booked for a coordinator's next timed read (None: none)."""
+    interval: timedelta | None = getattr(
+        coordinator, "read_interval", coordinator.update_interval
+    )
+    return interval
 
 
 def shortest_interval(coordinators: Iterable[Any]) -> timedelta:
     """Return the shortest update interval among coordinators that poll."""
     return min(
-        (c.update_interval for c in coordinators if c.update_interval is not None),
+        (i for c in coordinators if (i := _interval(c)) is not None),
         default=timedelta(hours=1),
     )
 

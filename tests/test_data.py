@@ -181,7 +181,7 @@ async def test_endpoint_refused_at_runtime_stops_being_read(
     await coordinator.async_refresh()
 
     assert coordinator.retired
-    assert coordinator.update_interval is None
+    assert coordinator.read_interval is None
     assert _state(hass, OUTSIDE) == STATE_UNAVAILABLE
 
 

@@ -135,7 +135,7 @@ class Target:
         uploaded: the car's shortest interval (its heartbeat, which notices).
         """
         vehicle = self.entry.runtime_data.vehicles[self.vin]
-        if (interval := self.coordinator.update_interval) is not None:
+        if (interval := self.coordinator.read_interval) is not None:
             return cast("timedelta", interval)
         return shortest_interval(vehicle.coordinators.values())
 
@@ -154,7 +154,7 @@ class Target:
         An endpoint without timed reads is read when the car uploads: the car
         uploads first.
         """
-        if self.coordinator.update_interval is None:
+        if self.coordinator.read_interval is None:
             await advance(hass, freezer, timedelta(minutes=1))
             self.car.upload()
         interval = self.read_interval

@@ -426,8 +426,7 @@ async def test_watchdog_restarts_polling_that_stopped(
     entry, _ = await _setup(hass, fake_cloud, freezer)
     caplog.set_level(logging.INFO)
     heartbeat = entry.runtime_data.vehicles[VIN].coordinators["battery-status"]
-    heartbeat.update_interval = None
-    heartbeat._unschedule_refresh()
+    heartbeat.async_stop_timed_reads()
 
     await _pass(hass, freezer, 170)
     assert _reads(fake_cloud) == {}

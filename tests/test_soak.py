@@ -288,7 +288,7 @@ async def test_soak_seven_days(
         customise(hass, entry)
         before = UserSetup.capture(hass, entry, fake_cloud)
         intervals = {
-            (vin, key): coordinator.update_interval
+            (vin, key): coordinator.read_interval
             for vin, vehicle in entry.runtime_data.vehicles.items()
             for key, coordinator in vehicle.coordinators.items()
         }

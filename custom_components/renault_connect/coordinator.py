@@ -10,7 +10,8 @@ from typing import Any, Protocol, Self
 
 import aiohttp
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 from renault_api.exceptions import EndpointNotAvailableError
@@ -238,6 +239,10 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
         self.retired = False
         self.read_at: datetime | None = None
         self.next_read_at: datetime | None = None
+        self.read_interval: timedelta | None = None
+        """The wait booked for the next timed read (None: none is booked)."""
+        self._unsub_timed_read: CALLBACK_TYPE | None = None
+        self._followers = 0
         self._on_demand = False
         # The priority the plan gave the next read, and the one it goes with.
         self._planned_priority = self._priority = Priority.ROUTINE
@@ -250,6 +255,37 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
     def vehicle(self) -> CarT:
         """Return the car the endpoint belongs to."""
         return self._vehicle
+
+    @callback
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Follow the endpoint; timed reads run while someone follows it."""
+        remove = super().async_add_listener(update_callback, context)
+        self._followers += 1
+        if self._followers == 1:
+            self._async_arm()
+
+        @callback
+        def remove_listener() -> None:
+            remove()
+            self._followers -= 1
+            if not self._followers:
+                self._async_disarm()
+
+        return remove_listener
+
+    async def async_shutdown(self) -> None:
+        """Stop the timed reads with the rest (the entry unloads)."""
+        self._async_disarm()
+        await super().async_shutdown()
+
+    @callback
+    def async_stop_timed_reads(self) -> None:
+        """Book no more timed reads (the login was refused; reads wait for it)."""
+        self._async_disarm()
+        self.read_interval = None
+        self.next_read_at = None
 
     async def async_refresh(self) -> None:
         """Read now, outside the plan: setup, a command's check, a user's request.
@@ -277,8 +313,6 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
     def async_read_soon(self, timing: Timing) -> None:
         """Plan a timed read outside the usual rhythm (the car has just uploaded)."""
         self._async_book(timing)
-        if self._listeners:
-            self._schedule_refresh()
 
     async def _async_update_data(self) -> Any:
         """Read the endpoint, then plan the next read."""
@@ -373,8 +407,7 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
                 timing = Timing(min(planned, RETRY_AFTER_FAILURE), priority)
         if self.retired or timing is None:
             self.hub.request_budget.async_cancel(self)
-            self.update_interval = None
-            self.next_read_at = None
+            self.async_stop_timed_reads()
             return
         self._async_book(timing)
 
@@ -406,8 +439,41 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
             moment = request_budget.async_reserve(
                 self, max(deadline, now), self._priority
             )
-        self.update_interval = max(moment - now, MIN_WAIT)
-        self.next_read_at = now + self.update_interval
+        self.read_interval = max(moment - now, MIN_WAIT)
+        self.next_read_at = now + self.read_interval
+        self._async_arm()
+
+    @callback
+    def _async_arm(self) -> None:
+        """Wait for the booked read, while someone follows the endpoint."""
+        self._async_disarm()
+        if self.next_read_at is None or not self._followers:
+            return
+        self._unsub_timed_read = async_track_point_in_utc_time(
+            self.hass, self._async_timed_read, self.next_read_at
+        )
+
+    @callback
+    def _async_disarm(self) -> None:
+        """Stop waiting for the booked read."""
+        if self._unsub_timed_read is not None:
+            self._unsub_timed_read()
+            self._unsub_timed_read = None
+
+    @callback
+    def _async_timed_read(self, _now: datetime) -> None:
+        """Read at the booked moment (a read under way books the next itself).
+
+        The read runs in the background, as Home Assistant's own timed
+        refreshes do: nothing waits for a car that answers slowly.
+        """
+        self._unsub_timed_read = None
+        if self._reading is None:
+            self.hub.entry.async_create_background_task(
+                self.hass,
+                DataUpdateCoordinator.async_refresh(self),
+                name=f"{self.name} timed read",
+            )
 
     async def _async_retire(self) -> None:
         """Stop reading an endpoint the car does not offer, and remember it."""

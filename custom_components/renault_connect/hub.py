@@ -261,10 +261,14 @@ class RenaultHub:
             "Home Assistant asks you to log in again",
             reason,
         )
+        # No read goes out until the user logs in again (the entry reloads).
+        self.vehicles_coordinator.update_interval = None
+        for vehicle in self.vehicles.values():
+            for endpoint in vehicle.coordinators.values():
+                endpoint.async_stop_timed_reads()
         for coordinator in self.coordinators:
             coordinator.last_exception = self._login_refused
             coordinator.last_update_success = False
-            coordinator.update_interval = None
             coordinator.async_update_listeners()
         return self._login_refused
 
