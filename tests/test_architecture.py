@@ -44,3 +44,41 @@ def test_no_type_only_imports() -> None:
         for module in PACKAGE.glob("*.py")
         if "TYPE_CHECKING" in module.read_text(encoding="utf-8")
     ]
+
+
+def _third_party(module: Path) -> set[str]:
+    """Return the top-level packages a module imports from outside the package."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+    return names
+
+
+def test_one_module_knows_renault_api() -> None:
+    """Only cloud.py imports renault-api; the rest uses the names it gives."""
+    assert [
+        module.name
+        for module in sorted(PACKAGE.glob("*.py"))
+        if "renault_api" in _third_party(module)
+    ] == ["cloud.py"]
+
+
+def test_no_private_attributes_of_other_objects() -> None:
+    """No module reaches into another object's private parts (self's are its own).
+
+    Home Assistant's coordinator internals and renault-api's credential store
+    are reached through their public API only.
+    """
+    reached = [
+        f"{module.name}:{node.lineno} {node.attr}"
+        for module in sorted(PACKAGE.glob("*.py"))
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"})
+    ]
+    assert reached == []

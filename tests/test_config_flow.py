@@ -578,7 +578,7 @@ async def test_options_for_a_fuel_car_have_no_battery(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud, init_integration: MockConfigEntry
 ) -> None:
     """A fuel car has no battery capacity to set."""
-    account = init_integration.runtime_data.account.account_id
+    account = init_integration.runtime_data.account_id
     duster = fake_cloud.add_vehicle(fake_cloud.accounts[account], "duster")
     await init_integration.runtime_data.vehicles_coordinator.async_refresh()
     await hass.async_block_till_done()

@@ -31,7 +31,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache,
 )
 
-from custom_components.renault_connect import hub
+from custom_components.renault_connect import cloud
 from fake_renault_cloud import FakeRenaultCloud, FakeVehicle, Fault
 from fake_renault_cloud.profiles import ChargePolicy
 
@@ -466,7 +466,7 @@ async def test_command_needing_a_new_login_starts_reauth(
     entry, _ = await _setup(hass, fake_cloud, "twingo_3")
     fake_cloud.faults.add(Fault("jwt_rejected", endpoint="accounts.getJWT"))
     fake_cloud.faults.add(Fault("invalid_credentials"))
-    entry.runtime_data.session._credentials.clear_keys(["gigya_jwt"])
+    entry.runtime_data.cloud.session._credentials.clear_keys(["gigya_jwt"])
 
     with pytest.raises(HomeAssistantError) as refused:
         await _press(hass, "flash_the_lights")
@@ -590,7 +590,7 @@ async def test_unreachable_cloud_is_explained(
 ) -> None:
     """A command the cloud does not answer in time says it could not be reached."""
     await _setup(hass, fake_cloud, "twingo_3")
-    monkeypatch.setattr(hub, "REQUEST_TIMEOUT", 0.2)
+    monkeypatch.setattr(cloud, "REQUEST_TIMEOUT", 0.2)
     fake_cloud.faults.add(Fault("timeout", endpoint="actions/lights-start", delay=5))
     with pytest.raises(HomeAssistantError) as refused:
         await _press(hass, "flash_the_lights")

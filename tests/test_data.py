@@ -20,7 +20,7 @@ from renault_api.kamereon.schemas import (
 )
 from renault_api.renault_vehicle import RenaultVehicle
 
-from custom_components.renault_connect import hub
+from custom_components.renault_connect import cloud
 from custom_components.renault_connect.const import DOMAIN
 from fake_renault_cloud import FakeRenaultCloud, Fault
 
@@ -123,7 +123,7 @@ async def test_failure_isolated_then_recovered(
     """A failing endpoint makes only its entities unavailable, logs once, recovers."""
     entry = await setup_profile(hass, fake_cloud, "zoe_50", Platform.SENSOR)
     # A short time-out for the faulty reads only (not the setup's, on a busy host).
-    monkeypatch.setattr(hub, "REQUEST_TIMEOUT", 0.2)
+    monkeypatch.setattr(cloud, "REQUEST_TIMEOUT", 0.2)
     fake_cloud.faults.add(Fault(kind, vin=VIN, endpoint="battery-status", delay=5))
 
     await _refresh(hass, entry, "battery-status")
@@ -206,7 +206,7 @@ async def test_reauth_when_data_read_needs_a_new_login(
     entry = await setup_profile(hass, fake_cloud, "zoe_50", Platform.SENSOR)
     fake_cloud.faults.add(Fault("jwt_rejected", endpoint="accounts.getJWT"))
     fake_cloud.faults.add(Fault("invalid_credentials"))
-    entry.runtime_data.session._credentials.clear_keys(["gigya_jwt"])
+    entry.runtime_data.cloud.session._credentials.clear_keys(["gigya_jwt"])
 
     await _refresh(hass, entry, "battery-status")
 

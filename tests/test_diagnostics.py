@@ -133,7 +133,7 @@ async def test_account_device_diagnostics(
     init_integration: MockConfigEntry,
 ) -> None:
     """The account's device shows the polling: budget, counts, quota, watchdog."""
-    account_id = init_integration.runtime_data.account.account_id
+    account_id = init_integration.runtime_data.account_id
     device = vehicle_device(device_registry, init_integration, account_id)
     assert device is not None
     diagnostics = await get_diagnostics_for_device(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -44,10 +45,11 @@ async def test_dead_token_logs_in_once_for_many_requests(
 ) -> None:
     """Requests failing together on a dead token lead to a single login."""
     hub = init_integration.runtime_data
-    hub.session._credentials.clear_keys(["gigya_jwt"])
+    hub.cloud.session._credentials.clear_keys(["gigya_jwt"])
     fake_cloud.faults.add(Fault("jwt_rejected", endpoint="accounts.getJWT", times=1))
     fake_cloud.requests.clear()
 
-    await asyncio.gather(*(hub.async_call(hub.account.get_vehicles) for _ in range(3)))
+    list_vehicles = partial(hub.cloud.async_list_vehicles, hub.account_id)
+    await asyncio.gather(*(hub.async_call(list_vehicles) for _ in range(3)))
 
     assert fake_cloud.requests.count(endpoint="accounts.login") == 1

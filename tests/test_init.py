@@ -15,7 +15,7 @@ from renault_api.renault_account import RenaultAccount
 from renault_api.renault_session import RenaultSession
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.renault_connect import async_remove_config_entry_device, hub
+from custom_components.renault_connect import async_remove_config_entry_device, cloud
 from custom_components.renault_connect.const import (
     CONF_AUTO_ADD,
     CONF_DEVICE_IDS,
@@ -182,7 +182,7 @@ async def test_cloud_failure_retries_setup(
     fault: Fault,
 ) -> None:
     """A cloud that fails or hangs makes setup retry later, and recovery follows."""
-    monkeypatch.setattr(hub, "REQUEST_TIMEOUT", 0.5)
+    monkeypatch.setattr(cloud, "REQUEST_TIMEOUT", 0.5)
     fake_cloud.faults.add(fault)
 
     assert not await hass.config_entries.async_setup(config_entry.entry_id)
@@ -241,7 +241,7 @@ async def test_new_vehicle_added_automatically(
 ) -> None:
     """With auto-add on, a car added to the account becomes a device by itself."""
     entry = init_integration
-    account = fake_cloud.accounts[entry.runtime_data.account.account_id]
+    account = fake_cloud.accounts[entry.runtime_data.account_id]
     spring = fake_cloud.add_vehicle(account, "spring")
 
     await _refresh_vehicles(hass, entry)
@@ -263,7 +263,7 @@ async def test_new_vehicle_ignored_without_auto_add(
     hass.config_entries.async_update_entry(
         entry, options={**entry.options, CONF_AUTO_ADD: False}
     )
-    account = fake_cloud.accounts[entry.runtime_data.account.account_id]
+    account = fake_cloud.accounts[entry.runtime_data.account_id]
     spring = fake_cloud.add_vehicle(account, "spring")
 
     await _refresh_vehicles(hass, entry)

@@ -357,7 +357,7 @@ async def test_refused_login_is_logged_once(
     entry, _ = await _setup(hass, fake_cloud, freezer)
     fake_cloud.faults.add(Fault("jwt_rejected", endpoint="accounts.getJWT"))
     fake_cloud.faults.add(Fault("invalid_credentials"))
-    entry.runtime_data.session._credentials.clear_keys(["gigya_jwt"])
+    entry.runtime_data.cloud.session._credentials.clear_keys(["gigya_jwt"])
     caplog.clear()
 
     coordinators = entry.runtime_data.vehicles[VIN].coordinators.values()
@@ -386,7 +386,7 @@ async def test_watchdog_rebuilds_a_stalled_session(
     """Stale after two missed rounds; the session is rebuilt once, after hours."""
     entry, _ = await _setup(hass, fake_cloud, freezer)
     fake_cloud.faults.add(Fault("http_502_html", endpoint="battery-status"))
-    session = entry.runtime_data.session
+    session = entry.runtime_data.cloud.session
     hub = entry.runtime_data
     # One parked car is read in each round of a few minutes: two rounds
     # missed, and a check, make the data stale (within half an hour).

@@ -14,7 +14,6 @@ from homeassistant.helpers.typing import ConfigType
 from .cache import ReadCache
 from .capabilities import CapabilityMemory
 from .charge_plan import PlanStore
-from .cloud import TokenWatch, create_session
 from .const import DOMAIN
 from .contracts import async_delete_entry_issues
 from .hub import RenaultConnectConfigEntry, RenaultHub, account_gone_issue_id
@@ -48,11 +47,7 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: RenaultConnectConfigEntry
 ) -> bool:
     """Connect to the account of a config entry and register its vehicles."""
-    tokens = TokenWatch()
-    hub = RenaultHub(
-        hass, entry, create_session(hass, entry.data, tokens, owner=entry.entry_id)
-    )
-    tokens.on_token = hub.request_budget.async_on_token
+    hub = RenaultHub(hass, entry)
     await hub.async_setup()
     entry.runtime_data = hub
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -76,7 +71,7 @@ async def async_remove_config_entry_device(
     The account's own device stays while the entry does.
     """
     hub = entry.runtime_data
-    kept = {*hub.vehicles_coordinator.data, hub.account.account_id}
+    kept = {*hub.vehicles_coordinator.data, hub.account_id}
     return not any(
         domain == DOMAIN and identifier in kept
         for domain, identifier in device.identifiers

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
-from renault_api.kamereon.models import KamereonVehicleDetails
-from renault_api.renault_account import RenaultAccount
-from renault_api.renault_client import RenaultClient
-from renault_api.renault_session import RenaultSession
-
+from .cloud import CarDetails, CloudSession
 from .labels import display_label
 
 ACCOUNT_BRANDS = {
@@ -23,7 +20,7 @@ class AccountSummary:
     """A Kamereon account: its brand and its vehicles with their details."""
 
     brand: str
-    vehicles: dict[str, KamereonVehicleDetails] = field(default_factory=dict)
+    vehicles: dict[str, CarDetails] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -46,24 +43,18 @@ class PersonAccounts:
     accounts: dict[str, AccountSummary]
 
 
-async def async_read_accounts(session: RenaultSession) -> PersonAccounts:
+async def async_read_accounts(cloud: CloudSession) -> PersonAccounts:
     """Read the person's accounts and their vehicles."""
-    person = await RenaultClient(session=session).get_person()
     accounts: dict[str, AccountSummary] = {}
-    for account in person.accounts or []:
-        if not account.accountId:
-            continue
-        response = await RenaultAccount(
-            account.accountId, session=session
-        ).get_vehicles()
-        accounts[account.accountId] = AccountSummary(
+    types = await cloud.async_call(cloud.async_person_accounts)
+    for account_id, account_type in types.items():
+        vehicles = await cloud.async_call(
+            partial(cloud.async_list_vehicles, account_id)
+        )
+        accounts[account_id] = AccountSummary(
             brand=ACCOUNT_BRANDS.get(
-                account.accountType or "", display_label(account.accountType) or "?"
+                account_type or "", display_label(account_type) or "?"
             ),
-            vehicles={
-                link.vin: link.vehicleDetails
-                for link in response.vehicleLinks or []
-                if link.vin and link.vehicleDetails
-            },
+            vehicles={vin: details for vin, details in vehicles.items() if details},
         )
     return PersonAccounts(accounts=accounts)

@@ -14,10 +14,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
-from renault_api.renault_vehicle import RenaultVehicle
 
 from .car_models import BATTERY, LOCATION, CarCommand
 from .car_states import is_charging
+from .cloud import CarLink
 from .commands import Command, async_send
 from .const import DOMAIN
 from .entity import VehicleEntity
@@ -57,14 +57,14 @@ BUTTONS: tuple[RenaultButtonEntityDescription, ...] = (
         key="start_charge",
         translation_key="start_charge",
         car_command=CarCommand.CHARGE_START,
-        command=_fixed(RenaultVehicle.set_charge_start),
+        command=_fixed(CarLink.set_charge_start),
         follow=lambda vehicle: vehicle.async_watch(BATTERY, is_charging),
     ),
     RenaultButtonEntityDescription(
         key="stop_charge",
         translation_key="stop_charge",
         car_command=CarCommand.CHARGE_STOP,
-        command=_fixed(RenaultVehicle.set_charge_stop),
+        command=_fixed(CarLink.set_charge_stop),
         follow=lambda vehicle: vehicle.async_watch(
             BATTERY, lambda data: not is_charging(data)
         ),
@@ -80,20 +80,20 @@ BUTTONS: tuple[RenaultButtonEntityDescription, ...] = (
         key="cancel_air_conditioner",
         translation_key="cancel_air_conditioner",
         car_command=CarCommand.HVAC_STOP,
-        command=_fixed(RenaultVehicle.set_ac_stop),
+        command=_fixed(CarLink.set_ac_stop),
         follow=lambda vehicle: vehicle.preconditioning.async_sent(running=False),
     ),
     RenaultButtonEntityDescription(
         key="sound_horn",
         translation_key="sound_horn",
         car_command=CarCommand.HORN,
-        command=_fixed(RenaultVehicle.start_horn),
+        command=_fixed(CarLink.start_horn),
     ),
     RenaultButtonEntityDescription(
         key="flash_lights",
         translation_key="flash_lights",
         car_command=CarCommand.LIGHTS,
-        command=_fixed(RenaultVehicle.start_lights),
+        command=_fixed(CarLink.start_lights),
     ),
 )
 
@@ -150,7 +150,7 @@ class RefreshLocationButton(VehicleEntity, ButtonEntity):
         await async_send(
             self.vehicle,
             REFRESH_LOCATION.key,
-            RenaultVehicle.refresh_location,
+            CarLink.refresh_location,
         )
         self.vehicle.async_watch(LOCATION, lambda data: data.lastUpdateTime != before)
 

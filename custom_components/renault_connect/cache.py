@@ -14,9 +14,8 @@ from typing import Any
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
-from renault_api.kamereon.models import KamereonVehicleDetails
-from renault_api.kamereon.schemas import KamereonVehiclesResponseSchema
 
+from .cloud import CarDetails, restore_details
 from .const import DOMAIN
 from .departures import Absence
 
@@ -53,18 +52,9 @@ class ReadCache:
         if stored := await self._store.async_load():
             self._data = {_ABSENCES: {}, **stored}
 
-    def vehicles(self) -> dict[str, KamereonVehicleDetails]:
+    def vehicles(self) -> dict[str, CarDetails]:
         """Return the account's vehicles as last read, by VIN."""
-        links = [
-            {"vin": vin, "vehicleDetails": details}
-            for vin, details in self._data[_VEHICLES].items()
-        ]
-        response = KamereonVehiclesResponseSchema.load({"vehicleLinks": links})
-        return {
-            link.vin: link.vehicleDetails
-            for link in response.vehicleLinks or []
-            if link.vin and link.vehicleDetails is not None
-        }
+        return restore_details(self._data[_VEHICLES])
 
     def absences(self) -> dict[str, Absence]:
         """Return the cars the vehicle list lately missed, by VIN."""
@@ -92,7 +82,7 @@ class ReadCache:
         return kept["raw"], read_at
 
     @callback
-    def async_keep_vehicles(self, vehicles: dict[str, KamereonVehicleDetails]) -> None:
+    def async_keep_vehicles(self, vehicles: dict[str, CarDetails]) -> None:
         """Keep the account's vehicles."""
         self._data[_VEHICLES] = {
             vin: details.raw_data for vin, details in vehicles.items()

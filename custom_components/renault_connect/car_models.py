@@ -23,12 +23,8 @@ from types import MappingProxyType
 from typing import Any
 
 from homeassistant.util import dt as dt_util
-from renault_api.kamereon.models import (
-    EndpointDefinition,
-    KamereonVehicleDetails,
-    get_model_endpoints,
-)
 
+from .cloud import CarDetails, model_endpoints
 from .const import LOGGER
 
 # The vehicle data endpoints, by their names in renault-api's model map.
@@ -294,7 +290,7 @@ class ModelProfile:
 MAX_CHARGING_KW = 400.0
 
 
-def _row(details: KamereonVehicleDetails, code: str) -> tuple[ModelRow, bool]:
+def _row(details: CarDetails, code: str) -> tuple[ModelRow, bool]:
     """Return the model's row, or one built from renault-api's own flags."""
     if (row := MODELS.get(code)) is not None:
         return row, True
@@ -317,16 +313,17 @@ def _row(details: KamereonVehicleDetails, code: str) -> tuple[ModelRow, bool]:
     )
 
 
-def _model_map(details: KamereonVehicleDetails) -> dict[str, str]:
+def _model_map(details: CarDetails) -> dict[str, str]:
     """Return renault-api's endpoints for the model, with their modes.
 
     A key the model's map leaves out takes the default, as renault-api does
     (without its warning for each key).
     """
-    listed = details.get_endpoints()
-    defaults = get_model_endpoints(None)
-    resolved: dict[str, EndpointDefinition | None] = {**defaults, **listed}
-    return {key: endpoint.mode for key, endpoint in resolved.items() if endpoint}
+    return {
+        key: endpoint.mode
+        for key, endpoint in model_endpoints(details).items()
+        if endpoint
+    }
 
 
 def _commands(
@@ -348,7 +345,7 @@ def _commands(
     }
 
 
-def profile_for(details: KamereonVehicleDetails) -> ModelProfile:
+def profile_for(details: CarDetails) -> ModelProfile:
     """Build a car's profile from its details (done once per car)."""
     code = details.get_model_code() or ""
     row, known = _row(details, code)

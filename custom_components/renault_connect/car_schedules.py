@@ -21,12 +21,6 @@ import re
 from typing import Any, Protocol
 
 from homeassistant.helpers import config_validation as cv
-from renault_api.kamereon.models import (
-    ChargeDaySchedule,
-    ChargeSchedule,
-    HvacDaySchedule,
-    HvacSchedule,
-)
 
 from .car_models import (
     CHARGE_SCHEDULE,
@@ -36,6 +30,7 @@ from .car_models import (
     ModelProfile,
 )
 from .car_states import CHARGE_MODES
+from .cloud import ChargeDaySchedule, ChargeSchedule, HvacDaySchedule, HvacSchedule
 from .commands import Command, send_ev_settings
 from .compat import vol
 from .errors import invalid

@@ -8,78 +8,52 @@ from typing import Any, Protocol
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers.event import async_call_later
-from renault_api.exceptions import EndpointNotAvailableError
-from renault_api.kamereon.exceptions import (
-    AccessDeniedException,
-    ChargeModeInProgressException,
-    ForbiddenException,
-    InsufficientBatteryLevelException,
-    InvalidInputException,
-    NotSupportedException,
-    PrivacyModeOnException,
-    QuotaLimitException,
-    ResourceNotFoundException,
-)
-from renault_api.renault_vehicle import RenaultVehicle
 
-from .car_models import CHARGE_SCHEDULE
-from .cloud import CLOUD_ERRORS
+from .cloud import (
+    CarLink,
+    CloudError,
+    CommandRefusedError,
+    NotOfferedError,
+    QuotaReachedError,
+    UnreachableError,
+)
 from .const import DOMAIN, LOGGER
 
-type Command[T] = Callable[[RenaultVehicle], Awaitable[T]]
-"""A call of renault-api on a vehicle."""
+type Command[T] = Callable[[CarLink], Awaitable[T]]
+"""A request to the car through its link to the cloud."""
 
 # Seconds between re-reads of an endpoint after a command, until the car confirms.
 CONFIRMATION_BACKOFF = (15, 15, 30, 30, 60, 120, 300)
 
-# Why the cloud refuses a command, by what renault-api raises.
-REFUSALS: tuple[tuple[type[Exception] | tuple[type[Exception], ...], str], ...] = (
-    (
-        (
-            AccessDeniedException,
-            EndpointNotAvailableError,
-            ForbiddenException,
-            NotSupportedException,
-            ResourceNotFoundException,
-        ),
-        "action_not_supported",
-    ),
-    (InsufficientBatteryLevelException, "battery_too_low"),
-    (ChargeModeInProgressException, "action_in_progress"),
-    (QuotaLimitException, "quota_reached"),
-    (PrivacyModeOnException, "privacy_mode_on"),
-    (InvalidInputException, "action_invalid"),
-)
-
 
 def send_ev_settings(document: dict[str, Any]) -> Command[Any]:
     """POST a whole KCM ev/settings document back, as the MyRenault app does."""
-
-    async def post(api: RenaultVehicle) -> Any:
-        return await api.http_post(
-            await api.get_full_endpoint(CHARGE_SCHEDULE), document
-        )
-
-    return post
+    return lambda api: api.post_ev_settings(document)
 
 
-def action_error(err: Exception, action: str) -> HomeAssistantError:
+def action_error(err: CloudError, action: str) -> HomeAssistantError:
     """Explain, in the user's language, why a command did not go through."""
-    for kinds, key in REFUSALS:
-        if isinstance(err, kinds):
-            return HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key=key,
-                translation_placeholders={"action": action},
-            )
-    if isinstance(err, TimeoutError | OSError):
-        key = "action_cannot_connect"
+    if isinstance(err, CommandRefusedError):
+        refusal = err.reason
+    elif isinstance(err, NotOfferedError):
+        refusal = "action_not_supported"
+    elif isinstance(err, QuotaReachedError):
+        refusal = "quota_reached"
     else:
-        key = "action_failed"
+        key = (
+            "action_cannot_connect"
+            if isinstance(err, UnreachableError)
+            else "action_failed"
+        )
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=key,
+            translation_placeholders={"action": action, "error": err.cause},
+        )
     return HomeAssistantError(
         translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={"action": action, "error": type(err).__name__},
+        translation_key=refusal,
+        translation_placeholders={"action": action},
     )
 
 
@@ -97,8 +71,8 @@ class CommandTarget(Protocol):
     """A car, as a command needs it."""
 
     @property
-    def api(self) -> RenaultVehicle:
-        """Return renault-api's vehicle."""
+    def api(self) -> CarLink:
+        """Return the car's link to the cloud."""
 
     @property
     def hub(self) -> CommandAccount:
@@ -120,10 +94,10 @@ async def async_send[T](
             translation_key="action_needs_login",
             translation_placeholders={"action": action},
         ) from None
-    except CLOUD_ERRORS as err:
+    except CloudError as err:
         # Home Assistant logs a failed action with its traceback: the cause
         # (a URL with the account and VIN, a whole HTML page) stays out of it.
-        LOGGER.debug("%s failed: %s: %s", action, type(err).__name__, err)
+        LOGGER.debug("%s failed: %s: %s", action, err.cause, err)
         raise action_error(err, action) from None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 import copy
@@ -41,19 +40,21 @@ from homeassistant.helpers.selector import (
     TimeSelector,
 )
 from homeassistant.util import dt as dt_util
-from renault_api.gigya.exceptions import (
-    GigyaResponseException,
-    InvalidCredentialsException,
-    InvalidVerificationCodeException,
-    PendingTwoFactorAuthenticationException,
-)
-from renault_api.kamereon.models import KamereonVehicleDetails
-from renault_api.renault_session import RenaultSession
 
 from . import redact
 from .accounts import PersonAccounts, async_read_accounts
 from .car_models import profile_for
-from .cloud import CLOUD_ERRORS, LOCALES, create_session, default_locale
+from .cloud import (
+    LOCALES,
+    CarDetails,
+    CloudError,
+    CloudSession,
+    CodeRequiredError,
+    LockedOutError,
+    WrongCodeError,
+    WrongCredentialsError,
+    default_locale,
+)
 from .compat import vol
 from .const import (
     CONF_AUTO_ADD,
@@ -79,14 +80,11 @@ from .const import (
     MAX_HVAC_TEMPERATURE,
     MIN_HOURLY_BUDGET,
     MIN_HVAC_TEMPERATURE,
-    REQUEST_TIMEOUT,
 )
 from .labels import vehicle_label
 
 CONF_EMAIL_ID = "email_id"
-# What Gigya answers after too many wrong codes ("account temporarily locked
-# out"), and how long its e-mailed codes last.
-GIGYA_LOCKED_OUT = 403120
+# How long the codes Gigya e-mails last.
 CODE_LIFETIME = timedelta(minutes=10)
 # An e-mail address, roughly: something, an at sign, a domain with a dot.
 EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -151,7 +149,7 @@ def _login_schema(locale: str) -> vol.Schema:
 
 
 def _vehicles_schema(
-    vehicles: Mapping[str, KamereonVehicleDetails],
+    vehicles: Mapping[str, CarDetails],
     selected: list[str],
     *,
     auto_add: bool,
@@ -174,7 +172,7 @@ def _vehicles_schema(
 
 
 def _vehicles_options(
-    vehicles: Mapping[str, KamereonVehicleDetails], user_input: Mapping[str, Any]
+    vehicles: Mapping[str, CarDetails], user_input: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Return the entry options that a vehicles form submitted."""
     return {
@@ -198,19 +196,16 @@ def _login_input_errors(data: Mapping[str, Any]) -> dict[str, str]:
 async def _cloud_errors(errors: dict[str, str]) -> AsyncIterator[None]:
     """Turn cloud failures into form errors; let a two-factor request through."""
     try:
-        async with asyncio.timeout(REQUEST_TIMEOUT):
-            yield
-    except PendingTwoFactorAuthenticationException:
+        yield
+    except CodeRequiredError:
         raise
-    except InvalidCredentialsException:
+    except WrongCredentialsError:
         errors["base"] = "invalid_auth"
-    except InvalidVerificationCodeException as err:
-        expired = "expired" in (err.error_details or "").lower()
-        errors[CONF_CODE] = "code_expired" if expired else "invalid_code"
-    except GigyaResponseException as err:
-        locked = err.error_code == GIGYA_LOCKED_OUT
-        errors["base"] = "locked_out" if locked else "cannot_connect"
-    except CLOUD_ERRORS:
+    except WrongCodeError as err:
+        errors[CONF_CODE] = "code_expired" if err.expired else "invalid_code"
+    except LockedOutError:
+        errors["base"] = "locked_out"
+    except CloudError:
         errors["base"] = "cannot_connect"
     except Exception:  # noqa: BLE001 - the form must show something, never crash
         LOGGER.exception("Unexpected error while talking to the Renault cloud")
@@ -225,7 +220,7 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Start with nothing known."""
         self._data: dict[str, Any] = {}
-        self._session: RenaultSession | None = None
+        self._session: CloudSession | None = None
         self._email_id: str | None = None
         self._code_sent_at: datetime | None = None
         self._person = PersonAccounts(accounts={})
@@ -238,7 +233,7 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         return RenaultConnectOptionsFlow()
 
     @property
-    def session(self) -> RenaultSession:
+    def session(self) -> CloudSession:
         """Return the session opened by the last login attempt."""
         assert self._session is not None  # noqa: S101 - set before any step uses it
         return self._session
@@ -319,13 +314,13 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         errors.update(_login_input_errors(self._data))
         if errors:
             return None
-        self._session = create_session(self.hass, self._data)
+        self._session = CloudSession(self.hass, self._data)
         try:
             async with _cloud_errors(errors):
-                await self.session.login(
+                await self.session.async_login(
                     self._data[CONF_USERNAME], self._data[CONF_PASSWORD]
                 )
-        except PendingTwoFactorAuthenticationException:
+        except CodeRequiredError:
             return await self.async_step_tfa_email()
         if errors:
             return None
@@ -340,13 +335,11 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
             return await self.async_step_tfa_code()
         errors: dict[str, str] = {}
         async with _cloud_errors(errors):
-            emails = await self.session.get_two_factor_auth_emails()
+            emails = await self.session.async_tfa_emails()
         if errors:
             return self.async_abort(reason=errors["base"])
         options = [
-            SelectOptionDict(value=email.id, label=email.obfuscated or email.id)
-            for email in emails
-            if email.id
+            SelectOptionDict(value=email.id, label=email.label) for email in emails
         ]
         if not options:
             return self.async_abort(reason="no_tfa_email")
@@ -372,13 +365,13 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         code = (user_input or {}).get(CONF_CODE, "").strip()
         if user_input is None or user_input.get(CONF_RESEND) or not code:
             async with _cloud_errors(errors):
-                await self.session.request_two_factor_auth_code(self._email_id)
+                await self.session.async_send_code(self._email_id)
             self._code_sent_at = dt_util.utcnow()
             if user_input is not None and not user_input.get(CONF_RESEND):
                 errors.setdefault(CONF_CODE, "code_required")
         else:
             async with _cloud_errors(errors):
-                await self.session.complete_two_factor_auth(code)
+                await self.session.async_check_code(code)
             if not errors:
                 return await self._async_logged_in()
             if errors.get(CONF_CODE) == "invalid_code" and self._code_is_old():
@@ -483,7 +476,7 @@ class RenaultConnectOptionsFlow(OptionsFlow):
         """Start with nothing chosen."""
         self._options: dict[str, Any] = {}
         self._pending: list[str] = []
-        self._vehicles: dict[str, KamereonVehicleDetails] = {}
+        self._vehicles: dict[str, CarDetails] = {}
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
-from renault_api.kamereon.models import KamereonVehicleContract
 
+from .cloud import Contract
 from .const import DOMAIN
 
 CONNECTED_SERVICES = "CONNECTED_SERVICES"
@@ -28,9 +28,7 @@ EXPIRED = "services_expired"
 WARRANTIES = frozenset({"WARRANTY", "WARRANTY_MAINTENANCE_CONTRACTS"})
 
 
-def _of_types(
-    contracts: list[KamereonVehicleContract], types: frozenset[str]
-) -> list[KamereonVehicleContract]:
+def _of_types(contracts: list[Contract], types: frozenset[str]) -> list[Contract]:
     """Return the car's contracts of these types that have an end date."""
     return [
         contract
@@ -39,16 +37,16 @@ def _of_types(
     ]
 
 
-def _last_end(contracts: list[KamereonVehicleContract]) -> date | None:
+def _last_end(contracts: list[Contract]) -> date | None:
     """Return the latest end date of these contracts."""
     ends = (dt_util.parse_date(contract.endDate or "") for contract in contracts)
     return max((end for end in ends if end is not None), default=None)
 
 
 def active_contracts(
-    contracts: list[KamereonVehicleContract],
+    contracts: list[Contract],
     types: frozenset[str] = frozenset({CONNECTED_SERVICES}),
-) -> list[KamereonVehicleContract]:
+) -> list[Contract]:
     """Return the active contracts of these types that have an end date."""
     return [
         contract
@@ -58,7 +56,7 @@ def active_contracts(
 
 
 def coverage_end(
-    contracts: list[KamereonVehicleContract],
+    contracts: list[Contract],
     types: frozenset[str] = frozenset({CONNECTED_SERVICES}),
 ) -> date | None:
     """Return when the car's cover of these types ends: one rule for every use.
@@ -102,7 +100,7 @@ def async_check_contracts(
     hass: HomeAssistant,
     issue_of: tuple[str, str],
     vehicle_name: str,
-    contracts: list[KamereonVehicleContract],
+    contracts: list[Contract],
 ) -> None:
     """Raise, or clear, a vehicle's subscription issue.
 

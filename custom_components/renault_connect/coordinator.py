@@ -6,29 +6,28 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol, Self
 
-import aiohttp
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
-from renault_api.exceptions import EndpointNotAvailableError
-from renault_api.kamereon.exceptions import (
-    AccessDeniedException,
-    ForbiddenException,
-    NotSupportedException,
-    QuotaLimitException,
-    ResourceNotFoundException,
-)
-from renault_api.kamereon.models import KamereonVehicleDetails
-from renault_api.renault_account import RenaultAccount
-from renault_api.renault_vehicle import RenaultVehicle
 
 from .cache import ReadCache
 from .capabilities import CapabilityMemory
-from .cloud import CLOUD_ERRORS
+from .cloud import (
+    BadAnswerError,
+    CarDetails,
+    CarLink,
+    CloudError,
+    CloudSession,
+    NotFoundError,
+    NotOfferedError,
+    QuotaReachedError,
+    UnreachableError,
+)
 from .const import CONF_KNOWN_VEHICLES, DOMAIN, LOGGER
 from .departures import Roll, call_the_roll
 from .endpoints import EndpointDescription
@@ -58,8 +57,12 @@ class ReadingAccount(Protocol):
         """Return the account's config entry."""
 
     @property
-    def account(self) -> RenaultAccount:
-        """Return renault-api's account."""
+    def account_id(self) -> str:
+        """Return the Kamereon account's id."""
+
+    @property
+    def cloud(self) -> CloudSession:
+        """Return the account's session on the cloud."""
 
     @property
     def request_budget(self) -> RequestBudget:
@@ -83,8 +86,8 @@ class ReadingCar(Protocol):
     """A car, as its reads use it."""
 
     @property
-    def api(self) -> RenaultVehicle:
-        """Return renault-api's vehicle."""
+    def api(self) -> CarLink:
+        """Return the car's link to the cloud."""
 
     @property
     def vin(self) -> str:
@@ -106,26 +109,18 @@ class ReadingCar(Protocol):
         """Follow an answer of one of the car's endpoints."""
 
 
-# What a car answers for an endpoint it does not offer.
-UNSUPPORTED_ERRORS = (
-    AccessDeniedException,
-    EndpointNotAvailableError,
-    ForbiddenException,
-    NotSupportedException,
-    ResourceNotFoundException,
-)
-
-
 def cloud_failure(err: Exception) -> UpdateFailed:
     """Describe a failed read for the log and the entities."""
-    if isinstance(err, QuotaLimitException | ReadDeferred):
+    if isinstance(err, QuotaReachedError | ReadDeferred):
         return UpdateFailed(translation_domain=DOMAIN, translation_key="quota_reached")
-    if isinstance(err, TimeoutError | aiohttp.ClientError):
+    if isinstance(err, UnreachableError | BadAnswerError):
         return UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect")
     return UpdateFailed(
         translation_domain=DOMAIN,
         translation_key="cloud_error",
-        translation_placeholders={"error": type(err).__name__},
+        translation_placeholders={
+            "error": err.cause if isinstance(err, CloudError) else type(err).__name__
+        },
     )
 
 
@@ -133,7 +128,7 @@ class AccountGoneError(UpdateFailed):
     """The Kamereon account of the entry no longer answers for this login."""
 
 
-class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails]]):
+class VehiclesCoordinator(DataUpdateCoordinator[dict[str, CarDetails]]):
     """Reads the vehicles of the account, by VIN, with their details."""
 
     def __init__(
@@ -151,25 +146,22 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails
         self.departed: frozenset[str] = frozenset()
         """The cars the last list proved gone from the account."""
 
-    async def _async_update_data(self) -> dict[str, KamereonVehicleDetails]:
+    async def _async_update_data(self) -> dict[str, CarDetails]:
         """Return the account's vehicles, by VIN, with their details.
 
         A car leaves only once the lists have missed it for a day (see
         departures.py); meanwhile it stays, with the details it had.
         """
         try:
-            response = await self.hub.async_call(self.hub.account.get_vehicles)
-        except (ForbiddenException, ResourceNotFoundException) as err:
+            listed = await self.hub.async_call(
+                partial(self.hub.cloud.async_list_vehicles, self.hub.account_id)
+            )
+        except NotFoundError as err:
             raise AccountGoneError(
                 translation_domain=DOMAIN, translation_key="account_gone"
             ) from err
-        except CLOUD_ERRORS as err:
+        except CloudError as err:
             raise cloud_failure(err) from err
-        listed = {
-            link.vin: link.vehicleDetails
-            for link in response.vehicleLinks or []
-            if link.vin
-        }
         previous = self.data or {}
         roll = call_the_roll(
             {*previous, *self.hub.entry.options.get(CONF_KNOWN_VEHICLES, ())},
@@ -182,7 +174,7 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, KamereonVehicleDetails
         self.hub.cache.async_keep_absences(roll.absences)
         # A car listed without its details, or missing but not yet departed,
         # keeps the details it had: its entities stay as they are.
-        vehicles: dict[str, KamereonVehicleDetails] = {}
+        vehicles: dict[str, CarDetails] = {}
         for vin in dict.fromkeys([*previous, *listed]):
             if vin not in listed and vin not in roll.absences:
                 continue
@@ -342,7 +334,7 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
         The heartbeat is read soon, to learn whether the car uploaded since;
         the others when their plan says, counted from the kept answer.
         """
-        self.data = self.description.restore(raw)
+        self.data = self.description.read.restore(raw)
         self.read_at = read_at
         self.vehicle.async_on_read(self, self.data)
         timing = self.vehicle.read_plan.next_read(
@@ -365,16 +357,16 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
         priority = Priority.ON_DEMAND if self._on_demand else self._priority
         try:
             return await self.hub.async_call(
-                lambda: self.description.fetch(self.vehicle.api),
+                lambda: self.description.read.fetch(self.vehicle.api),
                 priority=priority,
                 owner=self,
             )
-        except (ReadDeferred, QuotaLimitException) as err:
+        except (ReadDeferred, QuotaReachedError) as err:
             self._held_back = True
             if self.data is None:
                 raise cloud_failure(err) from err
             return self.data
-        except UNSUPPORTED_ERRORS as err:
+        except NotOfferedError as err:
             if self.data is None:
                 await self._async_retire()
                 raise UpdateFailed(
@@ -383,7 +375,7 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
                     translation_placeholders={"endpoint": self.description.key},
                 ) from err
             raise cloud_failure(err) from err
-        except CLOUD_ERRORS as err:
+        except CloudError as err:
             raise cloud_failure(err) from err
 
     @callback

@@ -90,7 +90,7 @@ class AccountEntity(Entity):
         """Attach the entity to the account's service device."""
         self.entity_description = description
         self.hub = hub
-        self._attr_unique_id = f"{hub.account.account_id}_{description.key}"
+        self._attr_unique_id = f"{hub.account_id}_{description.key}"
         self._attr_device_info = hub.device_info
 
     async def async_added_to_hass(self) -> None:

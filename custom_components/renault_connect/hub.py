@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import time
+from datetime import datetime, time
 from functools import partial
 from typing import Any
 
-import aiohttp
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
@@ -21,24 +19,12 @@ from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
-from renault_api.exceptions import NotAuthenticatedException
-from renault_api.gigya.exceptions import (
-    InvalidCredentialsException,
-    PendingTwoFactorAuthenticationException,
-)
-from renault_api.kamereon.exceptions import (
-    QuotaLimitException,
-    UnauthorizedException,
-)
-from renault_api.renault_account import RenaultAccount
-from renault_api.renault_session import RenaultSession
-from renault_api.renault_vehicle import RenaultVehicle
 
 from . import redact
 from .cache import ReadCache
 from .capabilities import CapabilityMemory
 from .charge_plan import PlanStore
-from .cloud import is_overloaded, retry_after
+from .cloud import CloudSession, LoginRefusedError, QuotaReachedError
 from .const import (
     CONF_AUTO_ADD,
     CONF_HOURLY_BUDGET,
@@ -53,7 +39,6 @@ from .const import (
     DEFAULT_QUIET_START,
     DOMAIN,
     LOGGER,
-    REQUEST_TIMEOUT,
 )
 from .coordinator import AccountGoneError, ReadDeferred, VehiclesCoordinator
 from .read_plan import ReadPlan
@@ -61,10 +46,6 @@ from .repairs import account_placeholders
 from .request_budget import Priority, RequestBudget
 from .vehicle import RenaultConnectVehicle
 from .watchdog import Watchdog
-
-# Requests in flight at once: a setup reads a whole fleet quickly; timed
-# reads are spaced by the request budget anyway.
-MAX_PARALLEL_REQUESTS = 16
 
 
 def account_gone_issue_id(entry_id: str) -> str:
@@ -83,26 +64,21 @@ class RenaultHub:
         self,
         hass: HomeAssistant,
         entry: RenaultConnectConfigEntry,
-        session: RenaultSession,
     ) -> None:
         """Prepare the hub; nothing is requested before async_setup."""
         self.hass = hass
         self.entry = entry
-        self.session = session
-        self.account = RenaultAccount(
-            entry.data[CONF_KAMEREON_ACCOUNT_ID], session=session
-        )
+        self.account_id: str = entry.data[CONF_KAMEREON_ACCOUNT_ID]
         self.vehicles: dict[str, RenaultConnectVehicle] = {}
         self.vehicles_coordinator = VehiclesCoordinator(hass, entry, self)
         self.memory = CapabilityMemory(hass, entry.entry_id)
         self.plans: PlanStore = PlanStore(hass, entry.entry_id)
         self.cache = ReadCache(hass, entry.entry_id)
-        self._login_lock = asyncio.Lock()
         self._login_refused: ConfigEntryAuthFailed | None = None
-        self._requests = asyncio.Semaphore(MAX_PARALLEL_REQUESTS)
         self.request_budget = RequestBudget(
             hass, entry.options.get(CONF_HOURLY_BUDGET, DEFAULT_HOURLY_BUDGET)
         )
+        self.cloud = CloudSession(hass, entry.data, owner=entry.entry_id, listener=self)
         self.watchdog = Watchdog(self)
 
     async def async_setup(self) -> None:
@@ -134,12 +110,7 @@ class RenaultHub:
             if vin in self.entry.options[CONF_VEHICLES]
         ]
         for number, (vin, details) in enumerate(chosen, start=1):
-            api = RenaultVehicle(
-                self.account.account_id,
-                vin,
-                session=self.session,
-                vehicle_details=details,
-            )
+            api = self.cloud.car(self.account_id, vin, details)
             vehicle = RenaultConnectVehicle(self, api, details, number)
             self.vehicles[vin] = vehicle
             self.entry.async_on_unload(vehicle.async_cancel_watches)
@@ -234,7 +205,7 @@ class RenaultHub:
             device_registry.async_get_or_create(
                 config_entry_id=self.entry.entry_id, **vehicle.device_info
             )
-        kept = {*self.vehicles, self.account.account_id}
+        kept = {*self.vehicles, self.account_id}
         for device in dr.async_entries_for_config_entry(
             device_registry, self.entry.entry_id
         ):
@@ -276,7 +247,7 @@ class RenaultHub:
     def device_info(self) -> DeviceInfo:
         """Return the account's service device (quota and data-flow entities)."""
         return DeviceInfo(
-            identifiers={(DOMAIN, self.account.account_id)},
+            identifiers={(DOMAIN, self.account_id)},
             entry_type=DeviceEntryType.SERVICE,
             manufacturer="Renault",
             model="Connected services account",
@@ -314,8 +285,7 @@ class RenaultHub:
     @callback
     def async_rebuild_session(self) -> None:
         """Drop the session's access token and read each car's heartbeat afresh."""
-        if token := self.session.login_token:
-            self.session.set_login_token(token)
+        self.cloud.drop_access_token()
         for vehicle in self.vehicles.values():
             if heartbeat := vehicle.heartbeat:
                 self.entry.async_create_background_task(
@@ -358,82 +328,44 @@ class RenaultHub:
         priority: Priority = Priority.ON_DEMAND,
         owner: object | None = None,
     ) -> T:
-        """Run a library request through the request budget.
+        """Send a request to the cloud through the request budget.
 
-        Raises ReadDeferred when the request budget holds a timed read back. A
-        refused access token is replaced once; a dead login logs in again once.
+        Raises ReadDeferred when the request budget holds a timed read back,
+        ConfigEntryAuthFailed once the cloud refused the stored login, and
+        the cloud's errors (cloud.py) otherwise.
         """
         if self._login_refused is not None:
             raise self._login_refused
         if not self.request_budget.admits(priority, owner):
             raise ReadDeferred
-        token = self.session.login_token
         try:
-            return await self._async_send(request, priority, owner)
-        except UnauthorizedException:
-            # Kamereon refused the access token: mint another from the login.
-            if token:
-                self.session.set_login_token(token)
-            try:
-                return await self._async_send(request, priority, owner)
-            except NotAuthenticatedException:
-                await self._async_login_again(token)
-        except NotAuthenticatedException:
-            await self._async_login_again(token)
-        return await self._async_send(request, priority, owner)
-
-    async def _async_send[T](
-        self,
-        request: Callable[[], Awaitable[T]],
-        priority: Priority,
-        owner: object | None,
-    ) -> T:
-        """Send one request, counting it and following the cloud's quota."""
-        self.request_budget.async_record_request(priority, owner)
-        try:
-            async with self._requests, asyncio.timeout(REQUEST_TIMEOUT):
-                result = await request()
-        except QuotaLimitException:
-            self.request_budget.async_report_quota()
+            result = await self.cloud.async_call(
+                request,
+                partial(self.request_budget.async_record_request, priority, owner),
+            )
+        except QuotaReachedError as err:
+            # The quota's pause, or the one a gateway's 429 or 503 asks for.
+            self.request_budget.async_report_quota(err.pause)
             raise
-        except aiohttp.ClientResponseError as err:
-            if not is_overloaded(err):
-                raise
-            # A gateway's 429 or 503: the quota's pause, or the one it asks for.
-            self.request_budget.async_report_quota(retry_after(err, dt_util.utcnow()))
-            raise QuotaLimitException(str(err.status), err.message) from None
+        except LoginRefusedError as err:
+            raise (self._login_refused or self._async_refuse_login(err.reason)) from err
         self.request_budget.async_report_success()
         self.watchdog.async_fresh_data()
         return result
 
-    async def _async_login_again(self, dead_token: str | None) -> None:
-        """Log in with the stored password and keep the new login token.
+    @callback
+    def async_on_token(self, valid_until: datetime | None) -> None:
+        """Count the request that fetched an access token."""
+        self.request_budget.async_on_token(valid_until)
 
-        Requests that failed together log in once: the others find the new
-        token, or the refusal. Raises ConfigEntryAuthFailed when the password
-        no longer works or the cloud asks for a code, so that reauth starts;
-        no other login is tried until the entry reloads after reauth.
-        """
-        async with self._login_lock:
-            if self._login_refused is not None:
-                raise self._login_refused
-            if self.session.login_token not in (None, dead_token):
-                return
-            self.request_budget.async_record_request(Priority.ON_DEMAND)
-            try:
-                async with asyncio.timeout(REQUEST_TIMEOUT):
-                    await self.session.login(
-                        self.entry.data[CONF_USERNAME], self.entry.data[CONF_PASSWORD]
-                    )
-            except PendingTwoFactorAuthenticationException as err:
-                refusal = self._async_refuse_login("two_factor_required")
-                raise refusal from err
-            except InvalidCredentialsException as err:
-                refusal = self._async_refuse_login("invalid_auth")
-                raise refusal from err
-            redact.SECRETS.add([self.session.login_token], self.entry.entry_id)
-            LOGGER.info("Logged in to the Renault cloud again")
-            self.hass.config_entries.async_update_entry(
-                self.entry,
-                data={**self.entry.data, CONF_LOGIN_TOKEN: self.session.login_token},
-            )
+    @callback
+    def async_on_login_request(self) -> None:
+        """Count a silent re-login."""
+        self.request_budget.async_record_request(Priority.ON_DEMAND)
+
+    @callback
+    def async_on_login(self, login_token: str | None) -> None:
+        """Keep the login token of a silent re-login for the next start."""
+        self.hass.config_entries.async_update_entry(
+            self.entry, data={**self.entry.data, CONF_LOGIN_TOKEN: login_token}
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from renault_api.kamereon.models import KamereonVehicleDetails
+from .cloud import CarDetails
 
 ROMAN_NUMERALS = frozenset({"II", "III", "IV", "V", "VI"})
 
@@ -21,7 +21,7 @@ def display_label(label: str | None) -> str | None:
     return " ".join(_display_word(word) for word in label.split())
 
 
-def vehicle_label(details: KamereonVehicleDetails) -> str:
+def vehicle_label(details: CarDetails) -> str:
     """Describe a vehicle for people: brand, model and plate."""
     name = " ".join(
         part

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow
@@ -14,16 +13,14 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
 )
-from renault_api.exceptions import NotAuthenticatedException
 
 from .accounts import async_read_accounts
-from .cloud import CLOUD_ERRORS, create_session
+from .cloud import CloudError, CloudSession, LoginExpiredError, LoginRefusedError
 from .compat import RepairsFlowResult, vol
 from .const import (
     CONF_KAMEREON_ACCOUNT_ID,
     CONF_KNOWN_VEHICLES,
     DOMAIN,
-    REQUEST_TIMEOUT,
 )
 
 # Names the entry's vehicles when none is known yet.
@@ -61,11 +58,11 @@ class AccountGoneRepairFlow(RepairsFlow):
     ) -> RepairsFlowResult:
         """Find the accounts holding the entry's vehicles."""
         try:
-            async with asyncio.timeout(REQUEST_TIMEOUT):
-                await self._async_find_candidates()
-        except NotAuthenticatedException:
+            await self._async_find_candidates()
+        except (LoginExpiredError, LoginRefusedError):
+            # Even a fresh login with the stored password does not serve.
             return self.async_abort(reason="reauth_required")
-        except CLOUD_ERRORS:
+        except CloudError:
             return self.async_abort(reason="cannot_connect")
         if not self._candidates:
             return self.async_abort(reason="no_account_with_vehicles")
@@ -106,7 +103,7 @@ class AccountGoneRepairFlow(RepairsFlow):
     async def _async_find_candidates(self) -> None:
         """List the person's accounts that hold some of the entry's vehicles."""
         person = await async_read_accounts(
-            create_session(self.hass, self.entry.data, owner=self.entry.entry_id)
+            CloudSession(self.hass, self.entry.data, owner=self.entry.entry_id)
         )
         known = set(self.entry.options[CONF_KNOWN_VEHICLES])
         self._candidates = {

@@ -19,7 +19,6 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
-from renault_api.renault_vehicle import RenaultVehicle
 
 from .car_models import (
     CHARGE_HISTORY,
@@ -36,6 +35,7 @@ from .car_schedules import (
     charge_schedules,
     hvac_schedules,
 )
+from .cloud import CarLink
 from .commands import Command, async_send
 from .compat import vol
 from .const import DOMAIN
@@ -284,7 +284,7 @@ class HistoryPart:
     """Sessions or summaries: the endpoint, how to read it, how to describe an item."""
 
     endpoint: str
-    read: Callable[[RenaultVehicle, datetime, datetime, str], Awaitable[Any]]
+    read: Callable[[CarLink, datetime, datetime, str], Awaitable[Any]]
     key: str
     """Where the items are in the answer."""
     describe: Callable[[ModelProfile, str, dict[str, Any]], dict[str, Any]]

@@ -10,12 +10,11 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
-from renault_api.kamereon.models import KamereonVehicleDetails
-from renault_api.renault_vehicle import RenaultVehicle
 
 from .capabilities import CapabilityMemory
 from .car_models import CONTRACTS, HVAC_STATUS, profile_for
 from .charge_plan import ChargePlanner, PlanStore
+from .cloud import CarDetails, CarLink
 from .commands import CommandAccount, ConfirmationWatch
 from .const import (
     CONF_BATTERY_CAPACITY,
@@ -60,8 +59,8 @@ class RenaultConnectVehicle:
     def __init__(
         self,
         hub: CarAccount,
-        api: RenaultVehicle,
-        details: KamereonVehicleDetails,
+        api: CarLink,
+        details: CarDetails,
         number: int,
     ) -> None:
         """Describe the vehicle; number tells it apart in logs without the VIN."""

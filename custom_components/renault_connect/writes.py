@@ -145,7 +145,7 @@ class CarWriter:
         async with self._lock:
             coordinator = vehicle.coordinators[write.endpoint]
             current = await async_send(
-                vehicle, write.action, coordinator.description.fetch
+                vehicle, write.action, coordinator.description.read.fetch
             )
             coordinator.async_set_updated_data(current)
             pending = self.pending(write.endpoint)
