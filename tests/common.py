@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
-import json
-from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.json import JSONEncoder
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -63,48 +59,6 @@ def vehicle_device(
         ),
         None,
     )
-
-
-# What newer Home Assistant versions add to every entity of a platform.
-VERSION_ADDITIONS = frozenset({"in_zones", "tracking_type"})
-
-
-def _as_json(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Return values as Home Assistant writes them in JSON, less version additions."""
-    if not values:
-        return None
-    written: dict[str, Any] = json.loads(json.dumps(dict(values), cls=JSONEncoder))
-    return {
-        key: value for key, value in written.items() if key not in VERSION_ADDITIONS
-    } or None
-
-
-def entities_of(
-    hass: HomeAssistant, entity_registry: er.EntityRegistry, entry_id: str
-) -> dict[str, dict[str, Any]]:
-    """Describe an entry's entities the same way on every supported version.
-
-    Registry entries and states are serialised differently by each Home
-    Assistant version; this keeps what users see: names, classes, units,
-    categories, states and attributes (as JSON).
-    """
-    described: dict[str, dict[str, Any]] = {}
-    for entry in sorted(
-        er.async_entries_for_config_entry(entity_registry, entry_id),
-        key=lambda entry: entry.entity_id,
-    ):
-        state = hass.states.get(entry.entity_id)
-        described[entry.entity_id] = {
-            "unique_id": entry.unique_id,
-            "translation_key": entry.translation_key,
-            "device_class": entry.original_device_class,
-            "entity_category": entry.entity_category,
-            "unit": entry.unit_of_measurement,
-            "capabilities": _as_json(entry.capabilities),
-            "state": state.state if state else None,
-            "attributes": _as_json(state.attributes) if state else None,
-        }
-    return described
 
 
 async def add_logged_in_entry(

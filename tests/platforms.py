@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from pathlib import Path
+from typing import TYPE_CHECKING
 from unittest.mock import patch
 
-from homeassistant.const import Platform
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform, __short_version__
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 from fake_renault_cloud import FakeRenaultCloud
 
 from .common import add_logged_in_entry
+
+if TYPE_CHECKING:
+    from syrupy.types import PropertyFilter
 
 # Every fake-cloud vehicle profile the integration is checked against.
 ALL_PROFILES = (
@@ -28,6 +42,8 @@ ALL_PROFILES = (
 )
 VIN = "VF1PROFILE0000001"
 PLATE = "AA-001-AA"
+# When the entity snapshots are taken: their timestamps read from it.
+SNAPSHOT_TIME = "2026-11-20T08:00:00+00:00"
 
 
 async def setup_profile(
@@ -54,3 +70,54 @@ async def setup_profile(
         assert await hass.config_entries.async_setup(entry.entry_id) is expect_loaded
         await hass.async_block_till_done()
     return entry
+
+
+class VersionSnapshotExtension(HomeAssistantSnapshotExtension):
+    """Keep snapshots in a folder of their own for each Home Assistant version.
+
+    Each version (major.minor) serialises registry entries and states its own
+    way (fields, attribute keys), so each keeps exact snapshots, in
+    tests/snapshots_ha/<version>/; `--snapshot-update` on one version leaves the
+    other's alone. Not under tests/snapshots: syrupy reads that folder with its
+    subfolders for the other test files, and another version's snapshots there
+    would be reported unused, failing the run.
+    """
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """Return this Home Assistant version's snapshot folder."""
+        return str(
+            Path(test_location.filepath).parent / "snapshots_ha" / __short_version__
+        )
+
+
+async def snapshot_profile(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    snapshot: SnapshotAssertion,
+    profile: str,
+    platform: Platform,
+    *,
+    without: Collection[str] = (),
+    exclude: PropertyFilter | None = None,
+) -> None:
+    """Compare a profile's entities of a platform with snapshot_platform.
+
+    Entities are enabled by the test (entity_registry_enabled_by_default).
+    Profiles in `without` must get no entity of the platform at all.
+    """
+    freezer.move_to(SNAPSHOT_TIME)
+    entry = await setup_profile(hass, fake_cloud, profile, platform)
+    if profile in without:
+        assert not er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        return
+    await snapshot_platform(
+        hass,
+        entity_registry,
+        snapshot.with_defaults(
+            extension_class=VersionSnapshotExtension, exclude=exclude
+        ),
+        entry.entry_id,
+    )

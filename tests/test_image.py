@@ -5,18 +5,46 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
 
 from custom_components.renault_connect.image import picture_url
 from fake_renault_cloud import FakeRenaultCloud
 
-from .platforms import setup_profile
+from .platforms import ALL_PROFILES, setup_profile, snapshot_profile
 
 _SMALL = {"resolutionType": "ONE_MYRENAULT_SMALL", "url": "https://pictures/small"}
 _LARGE = {"resolutionType": "ONE_MYRENAULT_LARGE", "url": "https://pictures/large"}
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("profile", ALL_PROFILES)
+async def test_image(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    snapshot: SnapshotAssertion,
+    profile: str,
+) -> None:
+    """Every model gets its picture, dated from when it was read."""
+    await snapshot_profile(
+        hass,
+        entity_registry,
+        fake_cloud,
+        freezer,
+        snapshot,
+        profile,
+        Platform.IMAGE,
+        # The picture's access token is new every run.
+        exclude=props("access_token", "entity_picture"),
+    )
 
 
 async def test_picture_is_shown(

@@ -1,0 +1,40 @@
+"""Selects: the charge mode."""
+
+from __future__ import annotations
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from fake_renault_cloud import FakeRenaultCloud
+
+from .platforms import ALL_PROFILES, snapshot_profile
+
+# The profiles that get no select entity.
+WITHOUT_SELECT = frozenset({"austral", "captur_fuel", "duster", "spring"})
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("profile", ALL_PROFILES)
+async def test_selects(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    snapshot: SnapshotAssertion,
+    profile: str,
+) -> None:
+    """Models that take a charge mode get a select of the modes they offer."""
+    await snapshot_profile(
+        hass,
+        entity_registry,
+        fake_cloud,
+        freezer,
+        snapshot,
+        profile,
+        Platform.SELECT,
+        without=WITHOUT_SELECT,
+    )

@@ -1,0 +1,40 @@
+"""Switches: charge programs and schedules, climate schedules."""
+
+from __future__ import annotations
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from fake_renault_cloud import FakeRenaultCloud
+
+from .platforms import ALL_PROFILES, snapshot_profile
+
+# The profiles that get no switch entity.
+WITHOUT_SWITCH = frozenset({"austral", "captur_fuel", "duster", "spring"})
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("profile", ALL_PROFILES)
+async def test_switches(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    snapshot: SnapshotAssertion,
+    profile: str,
+) -> None:
+    """Models with schedules get one switch per schedule."""
+    await snapshot_profile(
+        hass,
+        entity_registry,
+        fake_cloud,
+        freezer,
+        snapshot,
+        profile,
+        Platform.SWITCH,
+        without=WITHOUT_SWITCH,
+    )
