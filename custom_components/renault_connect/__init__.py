@@ -11,13 +11,11 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.typing import ConfigType
 
-from .cache import ReadCache
-from .capabilities import CapabilityMemory
-from .charge_plan import PlanStore
 from .const import DOMAIN
 from .contracts import async_delete_entry_issues
 from .hub import RenaultConnectConfigEntry, RenaultHub, account_gone_issue_id
 from .services import async_setup_services
+from .storage import async_remove_entry_storage
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -84,6 +82,4 @@ async def async_remove_entry(
     """Forget what a removed entry learned, and its repair issues."""
     ir.async_delete_issue(hass, DOMAIN, account_gone_issue_id(entry.entry_id))
     async_delete_entry_issues(hass, entry.entry_id)
-    await CapabilityMemory(hass, entry.entry_id).async_remove()
-    await PlanStore(hass, entry.entry_id).async_remove()
-    await ReadCache(hass, entry.entry_id).async_remove()
+    await async_remove_entry_storage(hass, entry.entry_id)

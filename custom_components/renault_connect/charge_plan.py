@@ -9,14 +9,14 @@ from typing import Any, Protocol
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .car_models import BATTERY, CarCommand, Field, ModelProfile
 from .car_states import is_charging
 from .commands import CommandTarget, async_send
-from .const import DOMAIN, LOGGER
+from .const import LOGGER
 from .errors import invalid
+from .storage import PlanStore
 
 
 class PlanRead(Protocol):
@@ -64,13 +64,10 @@ class PlannedCar(CommandTarget, Protocol):
         """Run work of the car's entry without anyone waiting for it."""
 
 
-STORAGE_VERSION = 1
 # Charging power assumed for an estimate when the car has not charged yet (kW).
 TYPICAL_CHARGING_KW = 7.4
 # A plan up to a level that started this long ago is over, whatever happened.
 LEVEL_PLAN_LIFETIME = timedelta(days=1)
-
-type StoredPlans = dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,33 +113,6 @@ class ChargePlan:
         # Started: a stop time still has its command to send, even late; a
         # level is not waited for forever.
         return self.stop is None and now - self.started >= LEVEL_PLAN_LIFETIME
-
-
-class PlanStore:
-    """The charge plans of an entry's vehicles, kept across restarts."""
-
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
-        """Prepare the store of one entry."""
-        self._store: Store[StoredPlans] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.charge_plans"
-        )
-        self.plans: StoredPlans = {}
-
-    async def async_load(self) -> None:
-        """Read the plans."""
-        self.plans = await self._store.async_load() or {}
-
-    async def async_save(self, vin: str, plan: ChargePlan | None) -> None:
-        """Record (or forget) a vehicle's plan at once."""
-        if plan is None:
-            self.plans.pop(vin, None)
-        else:
-            self.plans[vin] = plan.as_dict()
-        await self._store.async_save(self.plans)
-
-    async def async_remove(self) -> None:
-        """Forget every plan (the entry is removed)."""
-        await self._store.async_remove()
 
 
 class ChargePlanner:
@@ -204,7 +174,7 @@ class ChargePlanner:
             raise invalid(translation_key="plan_level_reached", level=str(level))
         plan = ChargePlan(start=max(start, now), stop=stop, target_level=target_level)
         self.async_cancel_timers()
-        await self.store.async_save(self.vehicle.vin, plan)
+        await self.store.async_save(self.vehicle.vin, plan.as_dict())
         self._arm(plan)
 
     async def async_cancel(self) -> None:
@@ -283,7 +253,7 @@ class ChargePlanner:
     async def _async_keep(self, plan: ChargePlan) -> None:
         """Make the plan's progress the current plan, and store it at once."""
         self.plan = plan
-        await self.store.async_save(self.vehicle.vin, plan)
+        await self.store.async_save(self.vehicle.vin, plan.as_dict())
 
     async def _async_stop(self, _now: datetime | None = None) -> None:
         """Stop the planned charge, and forget the plan."""

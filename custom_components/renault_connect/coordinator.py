@@ -15,8 +15,6 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .cache import ReadCache
-from .capabilities import CapabilityMemory
 from .cloud import (
     BadAnswerError,
     CarDetails,
@@ -33,6 +31,7 @@ from .departures import Roll, call_the_roll
 from .endpoints import EndpointDescription
 from .read_plan import ReadPlan
 from .request_budget import Priority, RequestBudget, Timing
+from .storage import CapabilityMemory, ReadCache
 
 # The vehicles of an account change rarely: four reads a day find new ones.
 VEHICLES_INTERVAL = timedelta(hours=6)

@@ -21,9 +21,6 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from . import redact
-from .cache import ReadCache
-from .capabilities import CapabilityMemory
-from .charge_plan import PlanStore
 from .cloud import CloudSession, LoginRefusedError, QuotaReachedError
 from .const import (
     CONF_AUTO_ADD,
@@ -44,6 +41,7 @@ from .coordinator import AccountGoneError, ReadDeferred, VehiclesCoordinator
 from .read_plan import ReadPlan
 from .repairs import account_placeholders
 from .request_budget import Priority, RequestBudget
+from .storage import CapabilityMemory, PlanStore, ReadCache
 from .vehicle import RenaultConnectVehicle
 from .watchdog import Watchdog
 

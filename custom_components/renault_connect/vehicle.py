@@ -11,9 +11,8 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from .capabilities import CapabilityMemory
 from .car_models import CONTRACTS, HVAC_STATUS, profile_for
-from .charge_plan import ChargePlanner, PlanStore
+from .charge_plan import ChargePlanner
 from .cloud import CarDetails, CarLink
 from .commands import CommandAccount, ConfirmationWatch
 from .const import (
@@ -30,6 +29,7 @@ from .labels import display_label
 from .preconditioning import PreconditioningState
 from .read_plan import AFTER_UPLOAD, Fleet, ReadPlan
 from .request_budget import Priority, Timing
+from .storage import CapabilityMemory, PlanStore
 from .writes import CarWriter
 
 

@@ -1,0 +1,199 @@
+"""Everything Renault Connect keeps across restarts, per config entry.
+
+Three stores, one file each in Home Assistant's .storage folder:
+- `renault_connect.<entry>.last_answers` (ReadCache): the vehicles' details,
+  each endpoint's last answer, and which cars the vehicle list lately missed,
+  so that a restart shows every entity at once and costs only the reads the
+  plan asks for;
+- `renault_connect.<entry>.capabilities` (CapabilityMemory): the endpoints a car
+  refused, and when, so that they are not asked again for a day;
+- `renault_connect.<entry>.charge_plans` (PlanStore): the charge plans the user
+  set, written at once (a restart never loses nor repeats one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .cloud import CarDetails, restore_details
+from .const import DOMAIN
+from .departures import Absence
+
+STORAGE_VERSION = 1
+# The last answers are written once for many, this long after the first.
+SAVE_DELAY = timedelta(seconds=30)
+# An endpoint the car refused is not asked again before this much time.
+RETIRED_FOR = timedelta(days=1)
+_VEHICLES = "vehicles"
+_ENDPOINTS = "endpoints"
+_ABSENCES = "absences"
+
+type RetiredEndpoints = dict[str, dict[str, str]]
+type StoredPlans = dict[str, dict[str, Any]]
+
+
+def _store[T: Mapping[str, Any]](
+    hass: HomeAssistant, entry_id: str, name: str
+) -> Store[T]:
+    """Return one of an entry's stores."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.{name}")
+
+
+def raw_answer(data: Any) -> Any:
+    """Return an answer as the cloud sent it (JSON-friendly)."""
+    if isinstance(data, list):
+        return [raw_answer(item) for item in data]
+    return getattr(data, "raw_data", data)
+
+
+class ReadCache:
+    """Stores the vehicles' details and each endpoint's last answer, by VIN.
+
+    It also keeps which cars the account's vehicle list lately missed, so that
+    a restart neither forgets an absence nor turns a glitch into a departure.
+    """
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Prepare the entry's store; nothing is read before async_load."""
+        self._store: Store[dict[str, Any]] = _store(hass, entry_id, "last_answers")
+        self._data: dict[str, Any] = {_VEHICLES: {}, _ENDPOINTS: {}, _ABSENCES: {}}
+
+    async def async_load(self) -> None:
+        """Read what the last run kept."""
+        if stored := await self._store.async_load():
+            self._data = {_ABSENCES: {}, **stored}
+
+    def vehicles(self) -> dict[str, CarDetails]:
+        """Return the account's vehicles as last read, by VIN."""
+        return restore_details(self._data[_VEHICLES])
+
+    def absences(self) -> dict[str, Absence]:
+        """Return the cars the vehicle list lately missed, by VIN."""
+        return {
+            vin: absence
+            for vin, stored in self._data[_ABSENCES].items()
+            if (absence := Absence.from_dict(stored)) is not None
+        }
+
+    @callback
+    def async_keep_absences(self, absences: dict[str, Absence]) -> None:
+        """Keep the cars the vehicle list lately missed."""
+        self._data[_ABSENCES] = {
+            vin: absence.as_dict() for vin, absence in absences.items()
+        }
+        self._async_save()
+
+    def answer(self, vin: str, endpoint: str) -> tuple[Any, datetime] | None:
+        """Return an endpoint's last answer (raw) and when it came."""
+        if (kept := self._data[_ENDPOINTS].get(vin, {}).get(endpoint)) is None:
+            return None
+        read_at = dt_util.parse_datetime(kept["read_at"])
+        if read_at is None:
+            return None
+        return kept["raw"], read_at
+
+    @callback
+    def async_keep_vehicles(self, vehicles: dict[str, CarDetails]) -> None:
+        """Keep the account's vehicles."""
+        self._data[_VEHICLES] = {
+            vin: details.raw_data for vin, details in vehicles.items()
+        }
+        self._data[_ENDPOINTS] = {
+            vin: answers
+            for vin, answers in self._data[_ENDPOINTS].items()
+            if vin in vehicles
+        }
+        self._async_save()
+
+    @callback
+    def async_keep_answer(
+        self, vin: str, endpoint: str, data: Any, read_at: datetime
+    ) -> None:
+        """Keep an endpoint's answer."""
+        self._data[_ENDPOINTS].setdefault(vin, {})[endpoint] = {
+            "raw": raw_answer(data),
+            "read_at": read_at.isoformat(),
+        }
+        self._async_save()
+
+    async def async_save(self) -> None:
+        """Write now (the entry unloads)."""
+        await self._store.async_save(self._data)
+
+    async def async_remove(self) -> None:
+        """Forget everything (the entry is removed)."""
+        await self._store.async_remove()
+
+    @callback
+    def _async_save(self) -> None:
+        """Write soon, once for many answers."""
+        self._store.async_delay_save(lambda: self._data, SAVE_DELAY.total_seconds())
+
+
+class CapabilityMemory:
+    """Remembers, per car, the endpoints the cloud refused and when."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Prepare the memory of one config entry."""
+        self._store: Store[RetiredEndpoints] = _store(hass, entry_id, "capabilities")
+        self._retired: RetiredEndpoints = {}
+
+    async def async_load(self) -> None:
+        """Read what earlier runs learned."""
+        self._retired = await self._store.async_load() or {}
+
+    async def async_remove(self) -> None:
+        """Forget everything (the entry is removed)."""
+        await self._store.async_remove()
+
+    def retired_at(self, vin: str, endpoint: str) -> datetime | None:
+        """Return when the car refused the endpoint, if that is still recent."""
+        if (when := self._retired.get(vin, {}).get(endpoint)) is None:
+            return None
+        retired_at = dt_util.parse_datetime(when)
+        if retired_at is None or dt_util.utcnow() - retired_at > RETIRED_FOR:
+            return None
+        return retired_at
+
+    async def async_retire(self, vin: str, endpoint: str) -> None:
+        """Record, at once, that the car refused the endpoint (this is rare)."""
+        self._retired.setdefault(vin, {})[endpoint] = dt_util.utcnow().isoformat()
+        await self._store.async_save(self._retired)
+
+
+class PlanStore:
+    """The charge plans of an entry's vehicles, by VIN, as the planner wrote them."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Prepare the store of one entry."""
+        self._store: Store[StoredPlans] = _store(hass, entry_id, "charge_plans")
+        self.plans: StoredPlans = {}
+
+    async def async_load(self) -> None:
+        """Read the plans."""
+        self.plans = await self._store.async_load() or {}
+
+    async def async_save(self, vin: str, plan: dict[str, Any] | None) -> None:
+        """Record (or forget) a vehicle's plan at once."""
+        if plan is None:
+            self.plans.pop(vin, None)
+        else:
+            self.plans[vin] = plan
+        await self._store.async_save(self.plans)
+
+    async def async_remove(self) -> None:
+        """Forget every plan (the entry is removed)."""
+        await self._store.async_remove()
+
+
+async def async_remove_entry_storage(hass: HomeAssistant, entry_id: str) -> None:
+    """Forget everything a removed entry kept."""
+    await CapabilityMemory(hass, entry_id).async_remove()
+    await PlanStore(hass, entry_id).async_remove()
+    await ReadCache(hass, entry_id).async_remove()
