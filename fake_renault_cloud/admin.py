@@ -2,21 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
-from .faults import Fault
+from .clock import Clock
+from .faults import Fault, FaultRegistry
+from .request_log import RequestLog
 from .transport import CURRENT_RECORD, json_response
 from .vehicle import FakeVehicle
-
-if TYPE_CHECKING:
-    from .cloud import FakeRenaultCloud
+from .world import FakeAccount
 
 _RECENT_REQUESTS = 100
+
+
+class AdministeredCloud(Protocol):
+    """What the admin API reads and changes of a cloud."""
+
+    @property
+    def accounts(self) -> Mapping[str, FakeAccount]:
+        """Return the accounts, by id."""
+
+    @property
+    def vehicles(self) -> Mapping[str, FakeVehicle]:
+        """Return the cars, by VIN."""
+
+    @property
+    def clock(self) -> Clock:
+        """Return the cloud's clock."""
+
+    @property
+    def faults(self) -> FaultRegistry:
+        """Return the faults to inject."""
+
+    @property
+    def requests(self) -> RequestLog:
+        """Return the requests received."""
+
+    def last_tfa_code(self, email: str) -> str | None:
+        """Return the last two-factor code sent to the address."""
+
+
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
@@ -43,7 +72,7 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     return body
 
 
-def _vehicle_summary(vehicle: FakeVehicle, cloud: FakeRenaultCloud) -> dict[str, Any]:
+def _vehicle_summary(vehicle: FakeVehicle, cloud: AdministeredCloud) -> dict[str, Any]:
     """Describe a car for the admin API."""
     return {
         "vin": vehicle.vin,
@@ -92,7 +121,7 @@ def _event(vehicle: FakeVehicle, name: str, body: dict[str, Any]) -> None:
 class AdminApi:
     """The admin endpoints of one cloud."""
 
-    def __init__(self, cloud: FakeRenaultCloud) -> None:
+    def __init__(self, cloud: AdministeredCloud) -> None:
         """Serve this cloud."""
         self._cloud = cloud
 

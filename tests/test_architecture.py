@@ -6,11 +6,15 @@ import ast
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent.parent / "custom_components" / "renault_connect"
+import pytest
+
+ROOT = Path(__file__).parent.parent
+PACKAGE = ROOT / "custom_components" / "renault_connect"
+FAKE_CLOUD = ROOT / "fake_renault_cloud"
 
 
 def _imports(module: Path) -> set[str]:
-    """Return the package's modules a module imports (type-only imports too)."""
+    """Return the modules of its package a module imports (type-only ones too)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level == 1:
@@ -18,14 +22,15 @@ def _imports(module: Path) -> set[str]:
                 names.add(node.module.split(".")[0])
             else:
                 names.update(alias.name for alias in node.names)
-    return {name for name in names if (PACKAGE / f"{name}.py").exists()}
+    return {name for name in names if (module.parent / f"{name}.py").exists()}
 
 
-def test_no_import_circle() -> None:
+@pytest.mark.parametrize("package", [PACKAGE, FAKE_CLOUD], ids=lambda p: p.name)
+def test_no_import_circle(package: Path) -> None:
     """Every module can be read knowing only the modules below it."""
     graph = {
         module.stem: _imports(module) - {module.stem}
-        for module in PACKAGE.glob("*.py")
+        for module in package.glob("*.py")
         if module.stem != "__init__"
     }
     circle: list[str] = []
@@ -37,11 +42,12 @@ def test_no_import_circle() -> None:
     assert set(order) == set(graph)
 
 
-def test_no_type_only_imports() -> None:
+@pytest.mark.parametrize("package", [PACKAGE, FAKE_CLOUD], ids=lambda p: p.name)
+def test_no_type_only_imports(package: Path) -> None:
     """No module hides an import from the circle check behind TYPE_CHECKING."""
     assert not [
         module.name
-        for module in PACKAGE.glob("*.py")
+        for module in package.glob("*.py")
         if "TYPE_CHECKING" in module.read_text(encoding="utf-8")
     ]
 
