@@ -86,6 +86,24 @@ HvacSchedule = models.HvacSchedule
 HvacDaySchedule = models.HvacDaySchedule
 EndpointDefinition = models.EndpointDefinition
 
+# What each endpoint answers.
+BatteryStatus = models.KamereonVehicleBatteryStatusData
+Cockpit = models.KamereonVehicleCockpitData
+Location = models.KamereonVehicleLocationData
+HvacStatus = models.KamereonVehicleHvacStatusData
+ChargeModeStatus = models.KamereonVehicleChargeModeData
+LockStatus = models.KamereonVehicleLockStatusData
+TyrePressure = models.KamereonVehicleTyrePressureData
+ResState = models.KamereonVehicleResStateData
+SocLevels = models.KamereonVehicleBatterySocData
+ChargingSettings = models.KamereonVehicleChargingSettingsData
+type EvSettings = dict[str, Any]
+"""The KCM ev/settings document, as the cloud sends it."""
+HvacSettings = models.KamereonVehicleHvacSettingsData
+Charges = models.KamereonVehicleChargesData
+HvacSessions = models.KamereonVehicleHvacSessionsData
+type Contracts = list[Contract]
+
 
 def model_endpoints(details: CarDetails) -> dict[str, EndpointDefinition | None]:
     """Return renault-api's endpoints for the car's model, defaults included.
@@ -408,12 +426,12 @@ class CarLink(RenaultVehicle):
         response = await self.session.get_vehicle_contracts(self.account_id, self.vin)
         return response.contractList or []
 
-    async def get_recent_charges(self) -> models.KamereonVehicleChargesData:
+    async def get_recent_charges(self) -> Charges:
         """Read the charge sessions of the last days."""
         end = dt_util.utcnow()
         return await self.get_charges(start=end - timedelta(days=HISTORY_DAYS), end=end)
 
-    async def get_recent_hvac_sessions(self) -> models.KamereonVehicleHvacSessionsData:
+    async def get_recent_hvac_sessions(self) -> HvacSessions:
         """Read the preconditionings of the last days."""
         end = dt_util.utcnow()
         return await self.get_hvac_sessions(
@@ -443,52 +461,56 @@ class EndpointRead[T]:
     restore: Callable[[Any], T]
 
 
-BATTERY_STATUS = EndpointRead(
+BATTERY_STATUS: EndpointRead[BatteryStatus] = EndpointRead(
     lambda car: car.get_battery_status(),
     schemas.KamereonVehicleBatteryStatusDataSchema.load,
 )
-COCKPIT = EndpointRead(
+COCKPIT: EndpointRead[Cockpit] = EndpointRead(
     lambda car: car.get_cockpit(), schemas.KamereonVehicleCockpitDataSchema.load
 )
-LOCATION = EndpointRead(
+LOCATION: EndpointRead[Location] = EndpointRead(
     lambda car: car.get_location(), schemas.KamereonVehicleLocationDataSchema.load
 )
-HVAC_STATUS = EndpointRead(
+HVAC_STATUS: EndpointRead[HvacStatus] = EndpointRead(
     lambda car: car.get_hvac_status(), schemas.KamereonVehicleHvacStatusDataSchema.load
 )
-CHARGE_MODE = EndpointRead(
+CHARGE_MODE: EndpointRead[ChargeModeStatus] = EndpointRead(
     lambda car: car.get_charge_mode(), schemas.KamereonVehicleChargeModeDataSchema.load
 )
-LOCK_STATUS = EndpointRead(
+LOCK_STATUS: EndpointRead[LockStatus] = EndpointRead(
     lambda car: car.get_lock_status(), schemas.KamereonVehicleLockStatusDataSchema.load
 )
-TYRE_PRESSURE = EndpointRead(
+TYRE_PRESSURE: EndpointRead[TyrePressure] = EndpointRead(
     lambda car: car.get_tyre_pressure(),
     schemas.KamereonVehicleTyrePressureDataSchema.load,
 )
-RES_STATE = EndpointRead(
+RES_STATE: EndpointRead[ResState] = EndpointRead(
     lambda car: car.get_res_state(), schemas.KamereonVehicleResStateDataSchema.load
 )
-SOC_LEVELS = EndpointRead(
+SOC_LEVELS: EndpointRead[SocLevels] = EndpointRead(
     lambda car: car.get_battery_soc(), schemas.KamereonVehicleBatterySocDataSchema.load
 )
-CHARGING_SETTINGS = EndpointRead(
+CHARGING_SETTINGS: EndpointRead[ChargingSettings] = EndpointRead(
     lambda car: car.get_charging_settings(),
     schemas.KamereonVehicleChargingSettingsDataSchema.load,
 )
-EV_SETTINGS = EndpointRead(lambda car: car.get_charge_schedule(), dict)
-HVAC_SETTINGS = EndpointRead(
+EV_SETTINGS: EndpointRead[EvSettings] = EndpointRead(
+    lambda car: car.get_charge_schedule(), dict
+)
+HVAC_SETTINGS: EndpointRead[HvacSettings] = EndpointRead(
     lambda car: car.get_hvac_settings(),
     schemas.KamereonVehicleHvacSettingsDataSchema.load,
 )
-CHARGES = EndpointRead(
+CHARGES: EndpointRead[Charges] = EndpointRead(
     lambda car: car.get_recent_charges(), schemas.KamereonVehicleChargesDataSchema.load
 )
-HVAC_SESSIONS = EndpointRead(
+HVAC_SESSIONS: EndpointRead[HvacSessions] = EndpointRead(
     lambda car: car.get_recent_hvac_sessions(),
     schemas.KamereonVehicleHvacSessionsDataSchema.load,
 )
-CONTRACTS = EndpointRead(lambda car: car.get_contracts_afresh(), _restore_contracts)
+CONTRACTS: EndpointRead[Contracts] = EndpointRead(
+    lambda car: car.get_contracts_afresh(), _restore_contracts
+)
 
 
 # -- A session on the cloud -----------------------------------------------------------

@@ -101,10 +101,12 @@ class ReadingCar(Protocol):
         """Return when the car's endpoints are read."""
 
     @property
-    def heartbeat(self) -> EndpointCoordinator[Self] | None:
+    def heartbeat(self) -> EndpointCoordinator[Self, Any] | None:
         """Return the read that tells when the car uploads."""
 
-    def async_on_read(self, coordinator: EndpointCoordinator[Self], data: Any) -> None:
+    def async_on_read(
+        self, coordinator: EndpointCoordinator[Self, Any], data: object
+    ) -> None:
         """Follow an answer of one of the car's endpoints."""
 
 
@@ -204,7 +206,7 @@ class ReadDeferred(Exception):  # noqa: N818 - a decision, not an error
     """The request budget holds a timed read back (budget spent, or quota reached)."""
 
 
-class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
+class EndpointCoordinator[CarT: ReadingCar, DataT](DataUpdateCoordinator[DataT]):
     """Reads one data endpoint of one vehicle, when its polling plan says."""
 
     def __init__(
@@ -212,7 +214,7 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
         hass: HomeAssistant,
         hub: ReadingAccount,
         vehicle: CarT,
-        description: EndpointDescription,
+        description: EndpointDescription[DataT],
         memory: CapabilityMemory,
     ) -> None:
         """Poll one endpoint; the name avoids the VIN and plate, which stay private."""
@@ -305,7 +307,7 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
         """Plan a timed read outside the usual rhythm (the car has just uploaded)."""
         self._async_book(timing)
 
-    async def _async_update_data(self) -> Any:
+    async def _async_update_data(self) -> DataT:
         """Read the endpoint, then plan the next read."""
         reading = self._reading = self.hass.loop.create_future()
         self._held_back = False
@@ -348,7 +350,7 @@ class EndpointCoordinator[CarT: ReadingCar](DataUpdateCoordinator[Any]):
             delay = max(timing.delay - elapsed, AFTER_RESTART)
             self._async_book(replace(timing, delay=delay))
 
-    async def _async_read(self) -> Any:
+    async def _async_read(self) -> DataT:
         """Read the endpoint; keep the last values while the quota holds reads back.
 
         An endpoint the car never offered is retired.

@@ -30,12 +30,12 @@ from .read_plan import Role
 
 
 @dataclass(frozen=True, kw_only=True)
-class EndpointDescription:
+class EndpointDescription[T]:
     """An endpoint: how to read it, for which cars, and what its data follows."""
 
     key: str
     """The endpoint's name in renault-api's model map (what the car supports)."""
-    read: cloud.EndpointRead[Any]
+    read: cloud.EndpointRead[T]
     """How to read it, and rebuild its answer kept across restarts."""
     role: Role
     offered: Callable[[ModelProfile], bool] | None = None
@@ -48,7 +48,7 @@ class EndpointDescription:
         return self.offered is None or self.offered(profile)
 
 
-ENDPOINTS: tuple[EndpointDescription, ...] = (
+ENDPOINTS: tuple[EndpointDescription[Any], ...] = (
     EndpointDescription(
         key=BATTERY,
         read=cloud.BATTERY_STATUS,

@@ -49,7 +49,7 @@ class CarAccount(ReadingAccount, Fleet, CommandAccount, Protocol):
         """Return the account's cars."""
 
 
-type CarCoordinator = EndpointCoordinator[RenaultConnectVehicle]
+type CarCoordinator = EndpointCoordinator[RenaultConnectVehicle, Any]
 """The coordinator of one endpoint of one car."""
 
 

@@ -103,7 +103,7 @@ class WrittenRead(Protocol):
     """The endpoint of a document, as a write uses it."""
 
     @property
-    def description(self) -> EndpointDescription:
+    def description(self) -> EndpointDescription[Any]:
         """Return how the endpoint is read."""
 
     def async_set_updated_data(self, data: Any) -> None:
