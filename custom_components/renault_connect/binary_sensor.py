@@ -22,6 +22,7 @@ from .car_states import (
     PLUGGED_STATES,
     enum_state,
 )
+from .cloud import BatteryStatus, HvacStatus, LockStatus
 from .compat import BinarySensorDeviceClass
 from .entity import (
     AccountEntity,
@@ -40,80 +41,86 @@ OPENING_STATES = {"open": True, "closed": False}
 
 
 @dataclass(frozen=True, kw_only=True)
-class RenaultBinarySensorEntityDescription(
+class RenaultBinarySensorEntityDescription[T](
     RenaultConnectEntityDescription, BinarySensorEntityDescription
 ):
-    """A binary sensor: how its state is read from its endpoint's answer."""
+    """A binary sensor: how its state is read from its endpoint's answer (a T)."""
 
-    is_on_fn: Callable[[RenaultConnectVehicle, Any], bool | None]
+    is_on_fn: Callable[[RenaultConnectVehicle, T], bool | None]
 
 
-def _plugged_in(_: RenaultConnectVehicle, data: Any) -> bool | None:
+def _plugged_in(_: RenaultConnectVehicle, data: BatteryStatus) -> bool | None:
     """Tell whether the car is plugged in, from the charge state when needed."""
-    if (plug := PLUG_STATES.get(data.plugStatus)) in (*PLUGGED_STATES, "unplugged"):
-        return plug in PLUGGED_STATES
+    if data.plugStatus is not None:
+        plug = PLUG_STATES.get(data.plugStatus)
+        if plug in PLUGGED_STATES or plug == "unplugged":
+            return plug in PLUGGED_STATES
+    if data.chargingStatus is None:
+        return None
     charge = CHARGE_STATES.get(data.chargingStatus)
     return None if charge is None else charge in PLUGGED_CHARGE_STATES
 
 
-def _charging(_: RenaultConnectVehicle, data: Any) -> bool | None:
+def _charging(_: RenaultConnectVehicle, data: BatteryStatus) -> bool | None:
     """Tell whether the car is charging."""
     state = enum_state(CHARGE_STATES, data.chargingStatus, "charge state")
     return None if state is None else state in CHARGING_STATES
 
 
 def _state_of(
-    name: str, states: dict[str, bool], what: str
-) -> Callable[[RenaultConnectVehicle, Any], bool | None]:
-    """Read a word attribute ("open"...) as a state; unknown words are unknown."""
-    return lambda _, data: enum_state(states, getattr(data, name, None), what)
+    read: Callable[[LockStatus], str | None], states: dict[str, bool], what: str
+) -> Callable[[RenaultConnectVehicle, LockStatus], bool | None]:
+    """Read a word of the lock status ("open"...); unknown words are unknown."""
+    return lambda _, data: enum_state(states, read(data), what)
 
 
-def _opening(key: str, name: str) -> RenaultBinarySensorEntityDescription:
+def _opening(
+    key: str, read: Callable[[LockStatus], str | None]
+) -> RenaultBinarySensorEntityDescription[LockStatus]:
     """Describe a door or hatch sensor."""
-    return RenaultBinarySensorEntityDescription(
+    return RenaultBinarySensorEntityDescription[LockStatus](
         key=key,
         translation_key=key,
         endpoint=LOCK_STATUS,
-        is_on_fn=_state_of(name, OPENING_STATES, "opening state"),
+        is_on_fn=_state_of(read, OPENING_STATES, "opening state"),
         device_class=BinarySensorDeviceClass.DOOR,
     )
 
 
-BINARY_SENSORS: tuple[RenaultBinarySensorEntityDescription, ...] = (
-    RenaultBinarySensorEntityDescription(
+BINARY_SENSORS: tuple[RenaultBinarySensorEntityDescription[Any], ...] = (
+    RenaultBinarySensorEntityDescription[BatteryStatus](
         key="plugged_in",
         translation_key="plugged_in",
         endpoint=BATTERY,
         is_on_fn=_plugged_in,
         device_class=BinarySensorDeviceClass.PLUG,
     ),
-    RenaultBinarySensorEntityDescription(
+    RenaultBinarySensorEntityDescription[BatteryStatus](
         key="charging",
         translation_key="charging",
         endpoint=BATTERY,
         is_on_fn=_charging,
         device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
     ),
-    RenaultBinarySensorEntityDescription(
+    RenaultBinarySensorEntityDescription[HvacStatus](
         key="hvac_status",
         translation_key="hvac_status",
         endpoint=HVAC_STATUS,
         is_on_fn=lambda vehicle, data: vehicle.preconditioning.is_running(data),
         device_class=BinarySensorDeviceClass.RUNNING,
     ),
-    RenaultBinarySensorEntityDescription(
+    RenaultBinarySensorEntityDescription[LockStatus](
         key="lock_status",
         translation_key="lock_status",
         endpoint=LOCK_STATUS,
-        is_on_fn=_state_of("lockStatus", LOCK_STATES, "lock state"),
+        is_on_fn=_state_of(lambda data: data.lockStatus, LOCK_STATES, "lock state"),
         device_class=BinarySensorDeviceClass.LOCK,
     ),
-    _opening("driver_door_status", "doorStatusDriver"),
-    _opening("passenger_door_status", "doorStatusPassenger"),
-    _opening("rear_left_door_status", "doorStatusRearLeft"),
-    _opening("rear_right_door_status", "doorStatusRearRight"),
-    _opening("hatch_status", "hatchStatus"),
+    _opening("driver_door_status", lambda data: data.doorStatusDriver),
+    _opening("passenger_door_status", lambda data: data.doorStatusPassenger),
+    _opening("rear_left_door_status", lambda data: data.doorStatusRearLeft),
+    _opening("rear_right_door_status", lambda data: data.doorStatusRearRight),
+    _opening("hatch_status", lambda data: data.hatchStatus),
 )
 
 
@@ -155,7 +162,7 @@ class DataStalledBinarySensor(AccountEntity, BinarySensorEntity):
 class RenaultBinarySensor(RenaultConnectEntity, BinarySensorEntity):
     """A two-state value of a vehicle."""
 
-    entity_description: RenaultBinarySensorEntityDescription
+    entity_description: RenaultBinarySensorEntityDescription[Any]
 
     @property
     def is_on(self) -> bool | None:
