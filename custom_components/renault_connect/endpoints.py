@@ -129,9 +129,20 @@ ENDPOINTS: tuple[EndpointDescription[Any], ...] = (
     ),
 )
 
-# Where models keep their charge mode, in order of preference, and how to read it.
-CHARGE_MODE_SOURCES: tuple[tuple[str, Callable[[Any], str | None]], ...] = (
-    (CHARGE_MODE, lambda data: data.chargeMode),
-    (CHARGING_SETTINGS, lambda data: data.mode),
-    (CHARGE_SCHEDULE, lambda data: data.get("chargeModeRq")),
+
+@dataclass(frozen=True)
+class ChargeModeSource[T]:
+    """Where a model keeps its charge mode, and how to read it there."""
+
+    endpoint: str
+    read: Callable[[T], str | None]
+
+
+# Where models keep their charge mode, in order of preference.
+CHARGE_MODE_SOURCES: tuple[ChargeModeSource[Any], ...] = (
+    ChargeModeSource[cloud.ChargeModeStatus](CHARGE_MODE, lambda data: data.chargeMode),
+    ChargeModeSource[cloud.ChargingSettings](CHARGING_SETTINGS, lambda data: data.mode),
+    ChargeModeSource[cloud.EvSettings](
+        CHARGE_SCHEDULE, lambda data: data.get("chargeModeRq")
+    ),
 )

@@ -35,13 +35,13 @@ def _charge_mode_source(
     vehicle: RenaultConnectVehicle,
 ) -> tuple[CarCoordinator, Callable[[Any], str | None]] | None:
     """Return where the car keeps its charge mode, if it can be changed there."""
-    for endpoint, read in CHARGE_MODE_SOURCES:
-        if (coordinator := vehicle.coordinators.get(endpoint)) is None:
+    for source in CHARGE_MODE_SOURCES:
+        if (coordinator := vehicle.coordinators.get(source.endpoint)) is None:
             continue
-        if endpoint == CHARGE_SCHEDULE or vehicle.profile.accepts(
+        if source.endpoint == CHARGE_SCHEDULE or vehicle.profile.accepts(
             CarCommand.SET_CHARGE_MODE
         ):
-            return coordinator, read
+            return coordinator, source.read
         return None
     return None
 

@@ -54,6 +54,22 @@ from .car_states import (
     enum_state,
     is_charging,
 )
+from .cloud import (
+    BatteryStatus,
+    Charges,
+    ChargingSettings,
+    Cockpit,
+    Contracts,
+    EvSettings,
+    HvacSessions,
+    HvacSettings,
+    HvacStatus,
+    Location,
+    LockStatus,
+    ResState,
+    SocLevels,
+    TyrePressure,
+)
 from .cloud_time import cloud_time
 from .contracts import (
     CONNECTED_SERVICES,
@@ -61,7 +77,7 @@ from .contracts import (
     active_contracts,
     coverage_end,
 )
-from .endpoints import CHARGE_MODE_SOURCES
+from .endpoints import CHARGE_MODE_SOURCES, ChargeModeSource
 from .entity import (
     AccountEntity,
     RenaultConnectEntity,
@@ -102,13 +118,13 @@ def plausible(value: SensorValue, unit: str | None) -> SensorValue:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RenaultSensorEntityDescription(
+class RenaultSensorEntityDescription[T](
     RenaultConnectEntityDescription, SensorEntityDescription
 ):
-    """A sensor: how its value is read from its endpoint's answer."""
+    """A sensor: how its value is read from its endpoint's answer (a T)."""
 
-    value_fn: Callable[[RenaultConnectVehicle, Any], SensorValue]
-    attributes_fn: Callable[[Any], dict[str, Any]] | None = None
+    value_fn: Callable[[RenaultConnectVehicle, T], SensorValue]
+    attributes_fn: Callable[[T], dict[str, Any]] | None = None
     needs_value: bool = False
     """Only created when the car sends the value (some models never do)."""
 
@@ -118,39 +134,38 @@ def _timestamp(value: str | None) -> datetime | None:
     return cloud_time(value, dt_util.utcnow())
 
 
-def _attribute(name: str) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
-    """Read one attribute of the endpoint's answer as it is."""
-    return lambda _, data: getattr(data, name, None)
+def _rounded[T](
+    read: Callable[[T], float | None],
+) -> Callable[[RenaultConnectVehicle, T], SensorValue]:
+    """Read one number of the answer, rounded to a whole number."""
 
-
-def _rounded(name: str) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
-    """Read one numeric attribute, rounded to a whole number."""
-
-    def value(_: RenaultConnectVehicle, data: Any) -> SensorValue:
-        number = getattr(data, name, None)
+    def value(_: RenaultConnectVehicle, data: T) -> SensorValue:
+        number = read(data)
         return round(number) if number is not None else None
 
     return value
 
 
-def _time_of(name: str) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
-    """Read one timestamp attribute."""
-    return lambda _, data: _timestamp(getattr(data, name, None))
+def _time_of[T](
+    read: Callable[[T], str | None],
+) -> Callable[[RenaultConnectVehicle, T], SensorValue]:
+    """Read one timestamp of the answer."""
+    return lambda _, data: _timestamp(read(data))
 
 
-def _remaining_minutes(_: RenaultConnectVehicle, data: Any) -> int | None:
+def _remaining_minutes(_: RenaultConnectVehicle, data: BatteryStatus) -> int | None:
     """Return the charge's remaining minutes, or None when the car sent nonsense.
 
     A car that reports a charge of years (or a negative one) is wrong; an
     unknown state is better than a sensor that fails on every update.
     """
-    minutes = getattr(data, "chargingRemainingTime", None)
+    minutes = data.chargingRemainingTime
     if not isinstance(minutes, int | float) or not 0 <= minutes <= MAX_CHARGE_MINUTES:
         return None
     return round(minutes)
 
 
-def _charge_end(vehicle: RenaultConnectVehicle, data: Any) -> datetime | None:
+def _charge_end(vehicle: RenaultConnectVehicle, data: BatteryStatus) -> datetime | None:
     """Estimate when the running charge ends."""
     minutes = _remaining_minutes(vehicle, data)
     if not is_charging(data) or minutes is None:
@@ -164,7 +179,7 @@ def _charge_end(vehicle: RenaultConnectVehicle, data: Any) -> datetime | None:
         return None
 
 
-def _last_charge(data: Any) -> dict[str, Any] | None:
+def _last_charge(data: Charges) -> dict[str, Any] | None:
     """Return the most recent charge session."""
     sessions: list[dict[str, Any]] = data.raw_data.get("charges") or []
     return max(
@@ -174,7 +189,7 @@ def _last_charge(data: Any) -> dict[str, Any] | None:
     )
 
 
-def _last_preconditioning(data: Any) -> dict[str, Any]:
+def _last_preconditioning(data: HvacSessions) -> dict[str, Any]:
     """Return the most recent preconditioning the car was asked for."""
     sessions: list[dict[str, Any]] = data.raw_data.get("hvacSessions") or []
     return max(
@@ -184,18 +199,22 @@ def _last_preconditioning(data: Any) -> dict[str, Any]:
     )
 
 
-def _last_preconditioning_start(_: RenaultConnectVehicle, data: Any) -> SensorValue:
+def _last_preconditioning_start(
+    _: RenaultConnectVehicle, data: HvacSessions
+) -> SensorValue:
     """Return when the most recent preconditioning started."""
     return _timestamp(_last_preconditioning(data).get("hvacSessionStartDate"))
 
 
-def _last_preconditioning_result(_: RenaultConnectVehicle, data: Any) -> SensorValue:
+def _last_preconditioning_result(
+    _: RenaultConnectVehicle, data: HvacSessions
+) -> SensorValue:
     """Return how the most recent preconditioning ended, as the car says ("ok")."""
     result: str | None = _last_preconditioning(data).get("hvacSessionEndStatus")
     return result
 
 
-def _last_preconditioning_attributes(data: Any) -> dict[str, Any]:
+def _last_preconditioning_attributes(data: HvacSessions) -> dict[str, Any]:
     """Return when the most recent preconditioning was asked for."""
     session = _last_preconditioning(data)
     return {"requested": _timestamp(session.get("hvacSessionRequestDate"))}
@@ -203,17 +222,18 @@ def _last_preconditioning_attributes(data: Any) -> dict[str, Any]:
 
 def _last_charge_value(
     name: str,
-) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
+) -> Callable[[RenaultConnectVehicle, Charges], SensorValue]:
     """Read one figure of the most recent charge session."""
 
-    def value(_: RenaultConnectVehicle, data: Any) -> SensorValue:
+    def value(_: RenaultConnectVehicle, data: Charges) -> SensorValue:
         session = _last_charge(data)
-        return session.get(name) if session else None
+        figure: SensorValue = session.get(name) if session else None
+        return figure
 
     return value
 
 
-def _last_charge_duration(vehicle: RenaultConnectVehicle, data: Any) -> SensorValue:
+def _last_charge_duration(vehicle: RenaultConnectVehicle, data: Charges) -> SensorValue:
     """Return the most recent charge session's duration in minutes."""
     session = _last_charge(data)
     if session is None:
@@ -221,7 +241,7 @@ def _last_charge_duration(vehicle: RenaultConnectVehicle, data: Any) -> SensorVa
     return vehicle.profile.session_minutes(session)
 
 
-def _last_charge_attributes(data: Any) -> dict[str, Any]:
+def _last_charge_attributes(data: Charges) -> dict[str, Any]:
     """Return when the most recent charge session ran, where and what it gave."""
     session = _last_charge(data) or {}
     return {
@@ -232,7 +252,7 @@ def _last_charge_attributes(data: Any) -> dict[str, Any]:
     }
 
 
-def _last_charge_power(vehicle: RenaultConnectVehicle, data: Any) -> SensorValue:
+def _last_charge_power(vehicle: RenaultConnectVehicle, data: Charges) -> SensorValue:
     """Return the most recent charge session's power in kW."""
     session = _last_charge(data) or {}
     return vehicle.profile.charging_power_kw(
@@ -242,12 +262,14 @@ def _last_charge_power(vehicle: RenaultConnectVehicle, data: Any) -> SensorValue
 
 def _cover_end(
     types: frozenset[str],
-) -> Callable[[RenaultConnectVehicle, Any], SensorValue]:
+) -> Callable[[RenaultConnectVehicle, Contracts], SensorValue]:
     """Read the day the car's cover of these types ends (as repair issues say)."""
     return lambda _, contracts: coverage_end(contracts, types)
 
 
-def _cover_attributes(types: frozenset[str]) -> Callable[[Any], dict[str, Any]]:
+def _cover_attributes(
+    types: frozenset[str],
+) -> Callable[[Contracts], dict[str, Any]]:
     """List the active contracts of these types and their end dates."""
     return lambda contracts: {
         "contracts": {
@@ -257,9 +279,11 @@ def _cover_attributes(types: frozenset[str]) -> Callable[[Any], dict[str, Any]]:
     }
 
 
-def _cover(key: str, types: frozenset[str]) -> RenaultSensorEntityDescription:
+def _cover(
+    key: str, types: frozenset[str]
+) -> RenaultSensorEntityDescription[Contracts]:
     """Describe the end of a kind of contract (connected services, warranty)."""
-    return RenaultSensorEntityDescription(
+    return RenaultSensorEntityDescription[Contracts](
         key=key,
         translation_key=key,
         endpoint=CONTRACTS,
@@ -270,16 +294,16 @@ def _cover(key: str, types: frozenset[str]) -> RenaultSensorEntityDescription:
     )
 
 
-def _charge_mode_from(
-    index: int, source: tuple[str, Callable[[Any], str | None]]
-) -> RenaultSensorEntityDescription:
+def _charge_mode_from[T](
+    index: int, source: ChargeModeSource[T]
+) -> RenaultSensorEntityDescription[T]:
     """Describe the charge mode read from one source, when no preferred one exists."""
-    endpoint, read = source
-    preferred = tuple(key for key, _ in CHARGE_MODE_SOURCES[:index])
-    return RenaultSensorEntityDescription(
+    read = source.read
+    preferred = tuple(earlier.endpoint for earlier in CHARGE_MODE_SOURCES[:index])
+    return RenaultSensorEntityDescription[T](
         key="charge_mode",
         translation_key="charge_mode",
-        endpoint=endpoint,
+        endpoint=source.endpoint,
         exists_fn=lambda vehicle: (
             not any(key in vehicle.coordinators for key in preferred)
         ),
@@ -289,11 +313,11 @@ def _charge_mode_from(
     )
 
 
-def _active_schedules(
-    key: str, endpoint: str, read: Callable[[Any], list[dict[str, Any]]], flag: str
-) -> RenaultSensorEntityDescription:
+def _active_schedules[T](
+    key: str, endpoint: str, read: Callable[[T], list[dict[str, Any]]], flag: str
+) -> RenaultSensorEntityDescription[T]:
     """Describe the number of active schedules, with the schedules as attributes."""
-    return RenaultSensorEntityDescription(
+    return RenaultSensorEntityDescription[T](
         key=key,
         translation_key=key,
         endpoint=endpoint,
@@ -303,40 +327,48 @@ def _active_schedules(
     )
 
 
-def _schedules(data: Any) -> list[dict[str, Any]]:
+def _schedules(data: ChargingSettings | HvacSettings) -> list[dict[str, Any]]:
     """Return the schedules of a KCA settings answer, as the cloud sent them."""
     schedules: list[dict[str, Any]] = data.raw_data.get("schedules") or []
     return schedules
 
 
-def _programs(data: dict[str, Any]) -> list[dict[str, Any]]:
+def _programs(data: EvSettings) -> list[dict[str, Any]]:
     """Return the programs of a KCM ev/settings document."""
     programs: list[dict[str, Any]] = data.get("programs") or []
     return programs
 
 
-def _pressure(key: str, name: str) -> RenaultSensorEntityDescription:
+def _pressure(
+    key: str, read: Callable[[TyrePressure], int | None]
+) -> RenaultSensorEntityDescription[TyrePressure]:
     """Describe the pressure sensor of one tyre."""
-    return RenaultSensorEntityDescription(
+    return RenaultSensorEntityDescription[TyrePressure](
         key=key,
         translation_key=key,
         endpoint=PRESSURE,
-        value_fn=_attribute(name),
+        value_fn=lambda _, data: read(data),
         device_class=SensorDeviceClass.PRESSURE,
         native_unit_of_measurement=UnitOfPressure.MBAR,
         state_class=SensorStateClass.MEASUREMENT,
     )
 
 
-def _last_activity(
-    key: str, endpoint: str, name: str
-) -> RenaultSensorEntityDescription:
-    """Describe the sensor telling when the car last uploaded an endpoint's data."""
-    return RenaultSensorEntityDescription(
+def _last_activity[T](
+    key: str,
+    endpoint: str,
+    answer: type[T],  # noqa: ARG001 - tells the type checker what `read` reads
+    read: Callable[[T], str | None],
+) -> RenaultSensorEntityDescription[T]:
+    """Describe the sensor telling when the car last uploaded an endpoint's data.
+
+    `answer` is the type of the endpoint's answer, which `read` reads.
+    """
+    return RenaultSensorEntityDescription[T](
         key=key,
         translation_key=key,
         endpoint=endpoint,
-        value_fn=_time_of(name),
+        value_fn=_time_of(read),
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
@@ -344,39 +376,39 @@ def _last_activity(
     )
 
 
-SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
-    RenaultSensorEntityDescription(
+SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
+    RenaultSensorEntityDescription[BatteryStatus](
         key="battery_level",
         endpoint=BATTERY,
-        value_fn=_attribute("batteryLevel"),
+        value_fn=lambda _, data: data.batteryLevel,
         device_class=SensorDeviceClass.BATTERY,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[BatteryStatus](
         key="battery_autonomy",
         translation_key="battery_autonomy",
         endpoint=BATTERY,
-        value_fn=_attribute("batteryAutonomy"),
+        value_fn=lambda _, data: data.batteryAutonomy,
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.KILOMETERS,
         state_class=SensorStateClass.MEASUREMENT,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[BatteryStatus](
         key="battery_available_energy",
         translation_key="battery_available_energy",
         endpoint=BATTERY,
-        value_fn=_attribute("batteryAvailableEnergy"),
+        value_fn=lambda _, data: data.batteryAvailableEnergy,
         device_class=SensorDeviceClass.ENERGY_STORAGE,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         state_class=SensorStateClass.MEASUREMENT,
         needs_value=True,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[BatteryStatus](
         key="battery_temperature",
         translation_key="battery_temperature",
         endpoint=BATTERY,
-        value_fn=_attribute("batteryTemperature"),
+        value_fn=lambda _, data: data.batteryTemperature,
         cloud_field=Field.BATTERY_TEMPERATURE,
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
@@ -386,7 +418,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         entity_registry_enabled_default=False,
         needs_value=True,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[BatteryStatus](
         key="charge_state",
         translation_key="charge_state",
         endpoint=BATTERY,
@@ -396,7 +428,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=list(CHARGE_STATES.values()),
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[BatteryStatus](
         key="plug_state",
         translation_key="plug_state",
         endpoint=BATTERY,
@@ -404,7 +436,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=list(PLUG_STATES.values()),
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[BatteryStatus](
         key="charging_power",
         translation_key="charging_power",
         endpoint=BATTERY,
@@ -416,7 +448,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
         state_class=SensorStateClass.MEASUREMENT,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[BatteryStatus](
         key="charging_remaining_time",
         translation_key="charging_remaining_time",
         endpoint=BATTERY,
@@ -425,14 +457,16 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.MEASUREMENT,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[BatteryStatus](
         key="charge_end_time",
         translation_key="charge_end_time",
         endpoint=BATTERY,
         value_fn=_charge_end,
         device_class=SensorDeviceClass.TIMESTAMP,
     ),
-    _last_activity("battery_last_activity", BATTERY, "timestamp"),
+    _last_activity(
+        "battery_last_activity", BATTERY, BatteryStatus, lambda data: data.timestamp
+    ),
     *(
         _charge_mode_from(index, source)
         for index, source in enumerate(CHARGE_MODE_SOURCES)
@@ -442,108 +476,119 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         "charge_schedules", CHARGE_SCHEDULE, _programs, "programActivationStatus"
     ),
     _active_schedules("hvac_schedules", HVAC_SETTINGS, _schedules, "activated"),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[Cockpit](
         key="mileage",
         translation_key="mileage",
         endpoint=COCKPIT,
-        value_fn=_rounded("totalMileage"),
+        value_fn=_rounded(lambda data: data.totalMileage),
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.KILOMETERS,
         state_class=SensorStateClass.TOTAL_INCREASING,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[Cockpit](
         key="fuel_autonomy",
         translation_key="fuel_autonomy",
         endpoint=COCKPIT,
         exists_fn=lambda vehicle: vehicle.profile.fuel,
-        value_fn=_rounded("fuelAutonomy"),
+        value_fn=_rounded(lambda data: data.fuelAutonomy),
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.KILOMETERS,
         state_class=SensorStateClass.MEASUREMENT,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[Cockpit](
         key="fuel_quantity",
         translation_key="fuel_quantity",
         endpoint=COCKPIT,
         exists_fn=lambda vehicle: vehicle.profile.fuel,
-        value_fn=_rounded("fuelQuantity"),
+        value_fn=_rounded(lambda data: data.fuelQuantity),
         device_class=SensorDeviceClass.VOLUME_STORAGE,
         native_unit_of_measurement=UnitOfVolume.LITERS,
         state_class=SensorStateClass.MEASUREMENT,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[HvacStatus](
         key="outside_temperature",
         translation_key="outside_temperature",
         endpoint=HVAC_STATUS,
-        value_fn=_attribute("externalTemperature"),
+        value_fn=lambda _, data: data.externalTemperature,
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         state_class=SensorStateClass.MEASUREMENT,
         needs_value=True,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[HvacStatus](
         key="inside_temperature",
         translation_key="inside_temperature",
         endpoint=HVAC_STATUS,
-        value_fn=_attribute("internalTemperature"),
+        value_fn=lambda _, data: data.internalTemperature,
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         state_class=SensorStateClass.MEASUREMENT,
         needs_value=True,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[HvacStatus](
         key="hvac_soc_threshold",
         translation_key="hvac_soc_threshold",
         endpoint=HVAC_STATUS,
-        value_fn=_attribute("socThreshold"),
+        value_fn=lambda _, data: data.socThreshold,
         native_unit_of_measurement=PERCENTAGE,
         entity_category=EntityCategory.DIAGNOSTIC,
         needs_value=True,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[HvacStatus](
         key="next_hvac_start",
         translation_key="next_hvac_start",
         endpoint=HVAC_STATUS,
-        value_fn=_time_of("nextHvacStartDate"),
+        value_fn=_time_of(lambda data: data.nextHvacStartDate),
         device_class=SensorDeviceClass.TIMESTAMP,
     ),
-    _last_activity("hvac_last_activity", HVAC_STATUS, "lastUpdateTime"),
-    _last_activity("location_last_activity", LOCATION, "lastUpdateTime"),
-    _last_activity("lock_last_activity", LOCK_STATUS, "lastUpdateTime"),
-    _pressure("front_left_pressure", "flPressure"),
-    _pressure("front_right_pressure", "frPressure"),
-    _pressure("rear_left_pressure", "rlPressure"),
-    _pressure("rear_right_pressure", "rrPressure"),
-    RenaultSensorEntityDescription(
+    _last_activity(
+        "hvac_last_activity", HVAC_STATUS, HvacStatus, lambda data: data.lastUpdateTime
+    ),
+    _last_activity(
+        "location_last_activity", LOCATION, Location, lambda data: data.lastUpdateTime
+    ),
+    _last_activity(
+        "lock_last_activity", LOCK_STATUS, LockStatus, lambda data: data.lastUpdateTime
+    ),
+    _pressure("front_left_pressure", lambda data: data.flPressure),
+    _pressure("front_right_pressure", lambda data: data.frPressure),
+    _pressure("rear_left_pressure", lambda data: data.rlPressure),
+    _pressure("rear_right_pressure", lambda data: data.rrPressure),
+    RenaultSensorEntityDescription[ResState](
         key="res_state",
         translation_key="res_state",
         endpoint=RES_STATE,
-        value_fn=_attribute("details"),
+        value_fn=lambda _, data: data.details,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[ResState](
         key="res_state_code",
         translation_key="res_state_code",
         endpoint=RES_STATE,
-        value_fn=_attribute("code"),
+        value_fn=lambda _, data: data.code,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[SocLevels](
         key="charge_limit_min",
         translation_key="charge_limit_min",
         endpoint=SOC_LEVELS,
-        value_fn=_attribute("socMin"),
+        value_fn=lambda _, data: data.socMin,
         native_unit_of_measurement=PERCENTAGE,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[SocLevels](
         key="charge_limit_target",
         translation_key="charge_limit_target",
         endpoint=SOC_LEVELS,
-        value_fn=_attribute("socTarget"),
+        value_fn=lambda _, data: data.socTarget,
         native_unit_of_measurement=PERCENTAGE,
     ),
-    _last_activity("soc_levels_last_activity", SOC_LEVELS, "lastEnergyUpdateTimestamp"),
-    RenaultSensorEntityDescription(
+    _last_activity(
+        "soc_levels_last_activity",
+        SOC_LEVELS,
+        SocLevels,
+        lambda data: data.lastEnergyUpdateTimestamp,
+    ),
+    RenaultSensorEntityDescription[Charges](
         key="last_charge_energy",
         translation_key="last_charge_energy",
         endpoint=CHARGES,
@@ -553,7 +598,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         needs_value=True,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[Charges](
         key="last_charge_duration",
         translation_key="last_charge_duration",
         endpoint=CHARGES,
@@ -562,7 +607,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[Charges](
         key="last_charge_power",
         translation_key="last_charge_power",
         endpoint=CHARGES,
@@ -571,21 +616,21 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[Charges](
         key="last_charge_start_level",
         translation_key="last_charge_start_level",
         endpoint=CHARGES,
         value_fn=_last_charge_value("chargeStartBatteryLevel"),
         native_unit_of_measurement=PERCENTAGE,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[Charges](
         key="last_charge_end_level",
         translation_key="last_charge_end_level",
         endpoint=CHARGES,
         value_fn=_last_charge_value("chargeEndBatteryLevel"),
         native_unit_of_measurement=PERCENTAGE,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[HvacSessions](
         key="last_preconditioning",
         translation_key="last_preconditioning",
         endpoint=HVAC_SESSIONS,
@@ -593,7 +638,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
         attributes_fn=_last_preconditioning_attributes,
         device_class=SensorDeviceClass.TIMESTAMP,
     ),
-    RenaultSensorEntityDescription(
+    RenaultSensorEntityDescription[HvacSessions](
         key="last_preconditioning_result",
         translation_key="last_preconditioning_result",
         endpoint=HVAC_SESSIONS,
@@ -606,7 +651,7 @@ SENSORS: tuple[RenaultSensorEntityDescription, ...] = (
 
 
 def _exists(
-    vehicle: RenaultConnectVehicle, description: RenaultSensorEntityDescription
+    vehicle: RenaultConnectVehicle, description: RenaultSensorEntityDescription[Any]
 ) -> bool:
     """Tell whether a sensor makes sense for the car, from what it sent first."""
     if not description.needs_value:
@@ -707,7 +752,7 @@ async def async_setup_entry(
 class RenaultSensor(RenaultConnectEntity, SensorEntity):
     """A value of a vehicle."""
 
-    entity_description: RenaultSensorEntityDescription
+    entity_description: RenaultSensorEntityDescription[Any]
 
     @property
     def native_value(self) -> SensorValue:
