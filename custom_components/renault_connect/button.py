@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
@@ -36,18 +35,20 @@ class RenaultButtonEntityDescription(ButtonEntityDescription):
     """A command: which cars accept it, how it is sent, and what confirms it."""
 
     car_command: CarCommand
-    command: Callable[[RenaultConnectVehicle], Command[Any]]
+    command: Callable[[RenaultConnectVehicle], Command[object]]
     follow: Callable[[RenaultConnectVehicle], None] = lambda _: None
     """Once the cloud took the command: how to see the car carry it out."""
 
 
-def _hvac_start(vehicle: RenaultConnectVehicle) -> Command[Any]:
+def _hvac_start(vehicle: RenaultConnectVehicle) -> Command[object]:
     """Start preconditioning at the vehicle's preferred temperature."""
     temperature = vehicle.hvac_temperature
     return lambda api: api.set_ac_start(temperature)
 
 
-def _fixed(method: Command[Any]) -> Callable[[RenaultConnectVehicle], Command[Any]]:
+def _fixed(
+    method: Command[object],
+) -> Callable[[RenaultConnectVehicle], Command[object]]:
     """Send the same command whatever the vehicle's settings."""
     return lambda _: method
 

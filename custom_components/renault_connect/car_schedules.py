@@ -198,7 +198,7 @@ class ScheduleStore(ABC):
         """Return what to send: the car's schedules with the changes applied."""
 
     @abstractmethod
-    def command(self, payload: Any) -> Command[Any]:
+    def command(self, payload: Any) -> Command[object]:
         """Return the command that sends the payload."""
 
     def with_fields(self, data: Any, fields: Fields) -> Any:
@@ -317,7 +317,7 @@ class KcaSchedules(ScheduleStore):
         current = {schedule["id"]: schedule for schedule in self._json(data)}
         return merge(current, changes, _blank_schedule, appended=False)
 
-    def command(self, payload: list[Schedule]) -> Command[Any]:
+    def command(self, payload: list[Schedule]) -> Command[object]:
         """Send the whole set (renault-api picks the model's path)."""
         models = [self.model(schedule) for schedule in payload]
         if self.with_duration:
@@ -429,7 +429,7 @@ class KcmPrograms(ScheduleStore):
                 )
         return {**data, "programs": merged}
 
-    def command(self, payload: dict[str, Any]) -> Command[Any]:
+    def command(self, payload: dict[str, Any]) -> Command[object]:
         """POST the document, as the app does."""
         return send_ev_settings(payload)
 

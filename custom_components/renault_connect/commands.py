@@ -26,7 +26,7 @@ type Command[T] = Callable[[CarLink], Awaitable[T]]
 CONFIRMATION_BACKOFF = (15, 15, 30, 30, 60, 120, 300)
 
 
-def send_ev_settings(document: dict[str, Any]) -> Command[Any]:
+def send_ev_settings(document: dict[str, Any]) -> Command[object]:
     """POST a whole KCM ev/settings document back, as the MyRenault app does."""
     return lambda api: api.post_ev_settings(document)
 

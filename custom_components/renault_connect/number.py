@@ -81,7 +81,7 @@ def _both_limits(current: Any, overlay: Overlay) -> dict[str, int]:
     return {**limits, **overlay.fields}
 
 
-def _send_limits(limits: dict[str, int]) -> Command[Any]:
+def _send_limits(limits: dict[str, int]) -> Command[object]:
     """Send both limits."""
     return lambda api: api.set_battery_soc(
         min=limits["socMin"], target=limits["socTarget"]

@@ -59,7 +59,7 @@ async def async_setup_entry(
     )
 
 
-def _charge_mode_command(spelling: str) -> Command[Any]:
+def _charge_mode_command(spelling: str) -> Command[object]:
     """Send a KCA charge-mode command."""
     return lambda api: api.set_charge_mode(spelling)
 

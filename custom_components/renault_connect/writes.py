@@ -94,7 +94,7 @@ class Write[P]:
     change: Overlay
     build: Callable[[Any, Overlay], P]
     """From the car's document and every change (pending, then this one)."""
-    command: Callable[[P], Command[Any]]
+    command: Callable[[P], Command[object]]
     confirmed: Callable[[Any, P], bool]
     on_done: Callable[[bool], None] | None = None
 
