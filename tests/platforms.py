@@ -42,6 +42,8 @@ ALL_PROFILES = (
 )
 VIN = "VF1PROFILE0000001"
 PLATE = "AA-001-AA"
+# Not a word of any message: logs redact it wherever it appears.
+PROFILE_PASSWORD = "zoe-Kangoo-2026"
 # When the entity snapshots are taken: their timestamps read from it.
 SNAPSHOT_TIME = "2026-11-20T08:00:00+00:00"
 
@@ -55,14 +57,14 @@ async def setup_profile(
 ) -> MockConfigEntry:
     """Add an account with one car of the profile and set up platforms for it."""
     email = f"{profile}@example.com"
-    user = fake_cloud.add_user(email, "password")
+    user = fake_cloud.add_user(email, PROFILE_PASSWORD)
     account = fake_cloud.add_account(user, account_id=f"account-{profile}")
     fake_cloud.add_vehicle(account, profile, vin=VIN, registration=PLATE)
     entry = await add_logged_in_entry(
         hass,
         fake_cloud,
         email=email,
-        password="password",
+        password=PROFILE_PASSWORD,
         account_id=account.account_id,
         vins=[VIN],
     )

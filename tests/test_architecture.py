@@ -88,3 +88,35 @@ def test_no_private_attributes_of_other_objects() -> None:
         and not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"})
     ]
     assert reached == []
+
+
+# Pure logic: decisions made from numbers and moments, testable without Home
+# Assistant running (its exceptions and date helpers are plain Python).
+PURE_MODULES = (
+    "car_models",
+    "departures",
+    "endpoints",
+    "read_plan",
+    "request_budget",
+    "writes",
+)
+PURE_ALLOWED = {"homeassistant.exceptions", "homeassistant.util", "homeassistant.const"}
+
+
+@pytest.mark.parametrize("name", PURE_MODULES)
+def test_pure_modules_need_no_hass(name: str) -> None:
+    """The request budget, the read plan and the model table take no `hass`."""
+    module = PACKAGE / f"{name}.py"
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    from_home_assistant = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and node.level == 0
+        and node.module
+        and node.module.startswith("homeassistant")
+    }
+    assert from_home_assistant <= PURE_ALLOWED
+    assert "hass" not in {
+        node.id for node in ast.walk(tree) if isinstance(node, ast.Name)
+    } | {node.arg for node in ast.walk(tree) if isinstance(node, ast.arg)}

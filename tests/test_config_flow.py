@@ -451,6 +451,9 @@ async def test_reauth_with_two_factor(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert config_entry.data[CONF_DEVICE_IDS]
+    # The entry loads with the new login (no setup left running at the end).
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
 
 
 async def test_reconfigure_login(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -22,7 +23,7 @@ from homeassistant.components.select import (
     SERVICE_SELECT_OPTION,
 )
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
@@ -460,7 +461,9 @@ async def test_refusals_are_explained(
 
 
 async def test_command_needing_a_new_login_starts_reauth(
-    hass: HomeAssistant, fake_cloud: FakeRenaultCloud
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A command that cannot log in again says so, and reauth starts."""
     entry, _ = await _setup(hass, fake_cloud, "twingo_3")
@@ -468,13 +471,35 @@ async def test_command_needing_a_new_login_starts_reauth(
     fake_cloud.faults.add(Fault("invalid_credentials"))
     entry.runtime_data.cloud.session._credentials.clear_keys(["gigya_jwt"])
 
+    caplog.clear()
     with pytest.raises(HomeAssistantError) as refused:
         await _press(hass, "flash_the_lights")
-
     assert refused.value.translation_key == "action_needs_login"
+    logins = fake_cloud.requests.count(endpoint="accounts.login")
+    # The next command waits for the login too, without asking the cloud.
+    with pytest.raises(HomeAssistantError) as waiting:
+        await _press(hass, "sound_the_horn")
+    assert waiting.value.translation_key == "action_needs_login"
+    assert fake_cloud.requests.count(endpoint="accounts.login") == logins
+
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler("renault_connect")
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.WARNING
+    ] == [
+        (
+            "Authentication failed while sending flash_lights: "
+            "The Renault password was refused: log in again"
+        )
+    ]
+    assert all(
+        state.state == STATE_UNAVAILABLE
+        for state in hass.states.async_all()
+        if state.attributes.get("device_class") == "battery"
+    )
 
 
 async def test_refresh_position(

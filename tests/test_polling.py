@@ -109,12 +109,10 @@ def test_quiet_hours_cross_midnight() -> None:
     assert not in_quiet_hours(at, time(6), time(6))
 
 
-async def test_scheduler_spaces_and_budgets(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
+async def test_scheduler_spaces_and_budgets(freezer: FrozenDateTimeFactory) -> None:
     """Timed reads never burst, and keep within each priority's share."""
     freezer.move_to(DAYTIME)
-    scheduler = RequestBudget(hass, budget=2)
+    scheduler = RequestBudget(budget=2)
     now = dt_util.utcnow()
     # 2 an hour, averaged over 3 hours: routine reads may fill 95 % of 6.
     booked = [
@@ -142,35 +140,53 @@ async def test_scheduler_spaces_and_budgets(
     assert scheduler.state == "budget_reached"
     freezer.tick(BUDGET_WINDOW - timedelta(hours=1))
     assert scheduler.state == "ok"
-    scheduler.async_shutdown()
 
 
-async def test_quota_state_turns_ok_by_itself(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """The quota sensor hears when the budget window frees, with no request since."""
+async def test_quota_state_turns_ok_by_itself(freezer: FrozenDateTimeFactory) -> None:
+    """The budget tells when its count changes with no request, and tells again then."""
     freezer.move_to(DAYTIME)
-    scheduler = RequestBudget(hass, budget=1)
+    scheduler = RequestBudget(budget=1)
     states: list[str] = []
     scheduler.async_add_listener(lambda: states.append(scheduler.state))
+    assert scheduler.next_change is None
+    sent_at = dt_util.utcnow()
     for _ in range(3):
         scheduler.async_record_request(Priority.URGENT)
     assert states[-1] == "budget_reached"
-    # The requests leave the last hour, not yet the budget window.
-    await wait(hass, freezer, WINDOW.total_seconds() + 1)
+    # The requests leave the last hour first, then the budget window.
+    assert scheduler.next_change == sent_at + WINDOW
+    freezer.move_to(sent_at + WINDOW)
+    scheduler.async_catch_up()
     assert scheduler.requests_last_hour == 0
     assert states[-1] == "budget_reached"
-    await wait(hass, freezer, (BUDGET_WINDOW - WINDOW).total_seconds())
+    assert scheduler.next_change == sent_at + BUDGET_WINDOW
+    freezer.move_to(sent_at + BUDGET_WINDOW)
+    scheduler.async_catch_up()
     assert states[-1] == "ok"
-    scheduler.async_shutdown()
+    assert scheduler.next_change is None
+
+
+async def test_request_count_falls_by_itself(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """With no request for an hour, the count shown falls to 0 all the same."""
+    entry, _ = await _setup(hass, fake_cloud, freezer)
+    for coordinator in entry.runtime_data.vehicles[VIN].coordinators.values():
+        coordinator.async_stop_timed_reads()
+    assert int(hass.states.get(REQUESTS).state) > 0
+
+    await wait(hass, freezer, WINDOW.total_seconds() + 1)
+
+    assert fake_cloud.requests.count() == 0
+    assert hass.states.get(REQUESTS).state == "0"
 
 
 async def test_higher_priority_takes_the_room_of_lower_reads(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """An urgent read displaces a routine one, which waits for the next room."""
     freezer.move_to(DAYTIME)
-    scheduler = RequestBudget(hass, budget=1)
+    scheduler = RequestBudget(budget=1)
     now = dt_util.utcnow()
     routine = scheduler.async_reserve("routine", now, Priority.ROUTINE)
     assert routine == now
@@ -184,15 +200,12 @@ async def test_higher_priority_takes_the_room_of_lower_reads(
         scheduler.async_record_request(Priority.URGENT)
     assert not scheduler.admits(Priority.ROUTINE, "routine")
     assert scheduler.admits(Priority.URGENT, "urgent")
-    scheduler.async_shutdown()
 
 
-async def test_reads_share_an_access_token(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
+async def test_reads_share_an_access_token(freezer: FrozenDateTimeFactory) -> None:
     """A read with leeway goes while a token is valid; a dropped token ends that."""
     freezer.move_to(DAYTIME)
-    scheduler = RequestBudget(hass, budget=15)
+    scheduler = RequestBudget(budget=15)
     now = dt_util.utcnow()
     scheduler.async_on_token(now + timedelta(minutes=14))
     assert scheduler.timed_requests_last_hour == 1
@@ -214,7 +227,6 @@ async def test_reads_share_an_access_token(
     scheduler.async_on_token(None)
     assert scheduler.token_valid_until is None
     assert scheduler.async_reserve("a", desired, Priority.ROUTINE) == desired
-    scheduler.async_shutdown()
 
 
 async def test_parked_car_reads_only_its_heartbeat(
@@ -370,7 +382,7 @@ async def test_refused_login_is_logged_once(
         if record.levelno >= logging.WARNING and record.name.startswith("custom")
     ]
     assert len(errors) == 1
-    assert "refused the stored login" in errors[0].getMessage()
+    assert "password was refused: log in again" in errors[0].getMessage()
     assert fake_cloud.requests.count(endpoint="accounts.login") == 1
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]

@@ -18,6 +18,7 @@ from .cloud import (
     UnreachableError,
 )
 from .const import DOMAIN, LOGGER
+from .request_budget import LoginPending
 
 type Command[T] = Callable[[CarLink], Awaitable[T]]
 """A request to the car through its link to the cloud."""
@@ -87,7 +88,10 @@ async def async_send[T](
     """Send a command to the car; raise a translated error when it is refused."""
     try:
         return await vehicle.hub.async_call(lambda: command(vehicle.api))
-    except ConfigEntryAuthFailed:
+    except (ConfigEntryAuthFailed, LoginPending) as err:
+        if isinstance(err, ConfigEntryAuthFailed):
+            # Met by this command: no read will tell it.
+            LOGGER.error("Authentication failed while sending %s: %s", action, err)
         vehicle.hub.async_ask_for_login()
         raise HomeAssistantError(
             translation_domain=DOMAIN,

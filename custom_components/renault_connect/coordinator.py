@@ -30,7 +30,13 @@ from .const import CONF_KNOWN_VEHICLES, DOMAIN, LOGGER
 from .departures import Roll, call_the_roll
 from .endpoints import EndpointDescription
 from .read_plan import ReadPlan
-from .request_budget import Priority, RequestBudget, Timing
+from .request_budget import (
+    LoginPending,
+    Priority,
+    ReadDeferred,
+    RequestBudget,
+    Timing,
+)
 from .storage import CapabilityMemory, ReadCache
 
 # The vehicles of an account change rarely: four reads a day find new ones.
@@ -70,6 +76,10 @@ class ReadingAccount(Protocol):
     @property
     def cache(self) -> ReadCache:
         """Return the answers kept across restarts."""
+
+    @property
+    def login_refused(self) -> bool:
+        """Tell whether the cloud refused the stored login (reads wait for it)."""
 
     async def async_call[T](
         self,
@@ -157,6 +167,10 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, CarDetails]]):
             listed = await self.hub.async_call(
                 partial(self.hub.cloud.async_list_vehicles, self.hub.account_id)
             )
+        except LoginPending as err:
+            if self.data is None:
+                raise err.refusal from err
+            return self.data
         except NotFoundError as err:
             raise AccountGoneError(
                 translation_domain=DOMAIN, translation_key="account_gone"
@@ -200,10 +214,6 @@ class VehiclesCoordinator(DataUpdateCoordinator[dict[str, CarDetails]]):
             LOGGER.info(
                 "%d vehicle(s) left the account (missing for a day)", len(roll.departed)
             )
-
-
-class ReadDeferred(Exception):  # noqa: N818 - a decision, not an error
-    """The request budget holds a timed read back (budget spent, or quota reached)."""
 
 
 class EndpointCoordinator[CarT: ReadingCar, DataT](DataUpdateCoordinator[DataT]):
@@ -364,9 +374,11 @@ class EndpointCoordinator[CarT: ReadingCar, DataT](DataUpdateCoordinator[DataT])
             )
         except (ReadDeferred, QuotaReachedError) as err:
             self._held_back = True
-            if self.data is None:
-                raise cloud_failure(err) from err
-            return self.data
+            if self.data is not None:
+                return self.data
+            if isinstance(err, LoginPending):
+                raise err.refusal from err
+            raise cloud_failure(err) from err
         except NotOfferedError as err:
             if self.data is None:
                 await self._async_retire()
@@ -398,7 +410,7 @@ class EndpointCoordinator[CarT: ReadingCar, DataT](DataUpdateCoordinator[DataT])
             if failed:
                 planned = timing.delay if timing else RETRY_AFTER_FAILURE
                 timing = Timing(min(planned, RETRY_AFTER_FAILURE), priority)
-        if self.retired or timing is None:
+        if self.retired or timing is None or self.hub.login_refused:
             self.hub.request_budget.async_cancel(self)
             self.async_stop_timed_reads()
             return

@@ -96,6 +96,7 @@ def _polling_diagnostics(hub: RenaultHub) -> dict[str, Any]:
         "throttled_until": _iso(request_budget.throttled_until),
         "last_fresh_data": _iso(hub.watchdog.last_fresh_data),
         "stalled": hub.watchdog.stalled,
+        "login_refused": hub.login_refused,
     }
 
 

@@ -75,8 +75,15 @@ class RenaultConnectEntity(CoordinatorEntity[CarCoordinator], VehicleEntity):
 
     @property
     def available(self) -> bool:
-        """Return whether the endpoint answered, with something to show."""
-        return super().available and self.coordinator.data is not None
+        """Return whether the endpoint answered, with something to show.
+
+        While the cloud refuses the stored login, nothing shown is current.
+        """
+        return (
+            super().available
+            and self.coordinator.data is not None
+            and not self.vehicle.hub.login_refused
+        )
 
 
 class AccountEntity(Entity):

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
     ConfigEntryError,
@@ -17,6 +17,7 @@ from homeassistant.exceptions import (
 )
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -37,10 +38,10 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .coordinator import AccountGoneError, ReadDeferred, VehiclesCoordinator
+from .coordinator import AccountGoneError, VehiclesCoordinator
 from .read_plan import ReadPlan
 from .repairs import account_placeholders
-from .request_budget import Priority, RequestBudget
+from .request_budget import LoginPending, Priority, ReadDeferred, RequestBudget
 from .storage import CapabilityMemory, PlanStore, ReadCache
 from .vehicle import RenaultConnectVehicle
 from .watchdog import Watchdog
@@ -74,8 +75,9 @@ class RenaultHub:
         self.cache = ReadCache(hass, entry.entry_id)
         self._login_refused: ConfigEntryAuthFailed | None = None
         self.request_budget = RequestBudget(
-            hass, entry.options.get(CONF_HOURLY_BUDGET, DEFAULT_HOURLY_BUDGET)
+            entry.options.get(CONF_HOURLY_BUDGET, DEFAULT_HOURLY_BUDGET)
         )
+        self._unsub_budget_change: CALLBACK_TYPE | None = None
         self.cloud = CloudSession(hass, entry.data, owner=entry.entry_id, listener=self)
         self.watchdog = Watchdog(self)
 
@@ -86,7 +88,10 @@ class RenaultHub:
         ConfigEntryAuthFailed when the user has to log in again, and
         ConfigEntryError (with a repair issue) when the account is gone.
         """
-        self.entry.async_on_unload(self.request_budget.async_shutdown)
+        self.entry.async_on_unload(
+            self.request_budget.async_add_listener(self._async_follow_budget)
+        )
+        self.entry.async_on_unload(self._async_stop_following_budget)
         self.entry.async_on_unload(partial(redact.SECRETS.forget, self.entry.entry_id))
         await self.cache.async_load()
         self.entry.async_on_unload(self.cache.async_save)
@@ -216,19 +221,36 @@ class RenaultHub:
                 )
 
     @callback
-    def _async_refuse_login(self, reason: str) -> ConfigEntryAuthFailed:
-        """Stop every read until reauth, with one log line for the whole entry.
+    def _async_follow_budget(self) -> None:
+        """Wake the budget's followers when its count changes by itself."""
+        self._async_stop_following_budget()
+        if (moment := self.request_budget.next_change) is not None:
+            self._unsub_budget_change = async_track_point_in_utc_time(
+                self.hass, self._async_budget_changed, moment
+            )
 
-        Each coordinator is marked failed before its own refusal arrives, so
-        that none of them logs it again.
+    @callback
+    def _async_budget_changed(self, _now: datetime) -> None:
+        """Let the request budget catch up with the time (it tells its followers)."""
+        self._unsub_budget_change = None
+        self.request_budget.async_catch_up()
+
+    @callback
+    def _async_stop_following_budget(self) -> None:
+        """Stop waiting for the budget's next change."""
+        if self._unsub_budget_change is not None:
+            self._unsub_budget_change()
+            self._unsub_budget_change = None
+
+    @callback
+    def _async_refuse_login(self, reason: str) -> ConfigEntryAuthFailed:
+        """Hold every request back until the user logs in again.
+
+        The request that met the refusal raises it (Home Assistant logs it once
+        and asks for the login); the entities show unavailable meanwhile.
         """
         self._login_refused = ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key=reason
-        )
-        LOGGER.error(
-            "The Renault cloud refused the stored login (%s); "
-            "Home Assistant asks you to log in again",
-            reason,
         )
         # No read goes out until the user logs in again (the entry reloads).
         self.vehicles_coordinator.update_interval = None
@@ -236,8 +258,6 @@ class RenaultHub:
             for endpoint in vehicle.coordinators.values():
                 endpoint.async_stop_timed_reads()
         for coordinator in self.coordinators:
-            coordinator.last_exception = self._login_refused
-            coordinator.last_update_success = False
             coordinator.async_update_listeners()
         return self._login_refused
 
@@ -329,11 +349,12 @@ class RenaultHub:
         """Send a request to the cloud through the request budget.
 
         Raises ReadDeferred when the request budget holds a timed read back,
-        ConfigEntryAuthFailed once the cloud refused the stored login, and
-        the cloud's errors (cloud.py) otherwise.
+        ConfigEntryAuthFailed when the cloud refuses the stored login, then
+        LoginPending until the user logs in again, and the cloud's errors
+        (cloud.py) otherwise.
         """
         if self._login_refused is not None:
-            raise self._login_refused
+            raise LoginPending(self._login_refused)
         if not self.request_budget.admits(priority, owner):
             raise ReadDeferred
         try:
@@ -346,7 +367,10 @@ class RenaultHub:
             self.request_budget.async_report_quota(err.pause)
             raise
         except LoginRefusedError as err:
-            raise (self._login_refused or self._async_refuse_login(err.reason)) from err
+            if self._login_refused is not None:
+                # Sent before the refusal came back: held back like the others.
+                raise LoginPending(self._login_refused) from err
+            raise self._async_refuse_login(err.reason) from err
         self.request_budget.async_report_success()
         self.watchdog.async_fresh_data()
         return result

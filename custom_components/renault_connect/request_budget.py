@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 import math
 
-from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.util import dt as dt_util
 
 from .const import LOGGER
@@ -50,6 +50,23 @@ TOKEN_MARGIN = timedelta(seconds=30)
 # How far ahead the search for a free moment goes before giving up.
 _HORIZON = timedelta(days=1)
 _NO_LEEWAY = timedelta(0)
+
+
+class ReadDeferred(Exception):  # noqa: N818 - a decision, not an error
+    """The request budget holds a timed read back (budget spent, or quota reached)."""
+
+
+class LoginPending(ReadDeferred):
+    """The cloud refused the stored login: requests wait for the user to log in.
+
+    Only the request that met the refusal raises ConfigEntryAuthFailed (Home
+    Assistant logs it and asks for the login); the others are held back.
+    """
+
+    def __init__(self, refusal: ConfigEntryAuthFailed) -> None:
+        """Keep the refusal, for reads that have nothing to show meanwhile."""
+        super().__init__()
+        self.refusal = refusal
 
 
 class Priority(IntEnum):
@@ -112,9 +129,8 @@ class QuotaState(StrEnum):
 class RequestBudget:
     """Counts, spaces and holds back the requests of one account."""
 
-    def __init__(self, hass: HomeAssistant, budget: int) -> None:
+    def __init__(self, budget: int) -> None:
         """Start with nothing sent and an hourly budget."""
-        self.hass = hass
         self.budget = budget
         self.throttled_until: datetime | None = None
         self.token_valid_until: datetime | None = None
@@ -123,9 +139,7 @@ class RequestBudget:
         self._timed: deque[datetime] = deque()
         self._reserved: dict[object, _Booking] = {}
         self._backoff_step = 0
-        self._listeners: list[CALLBACK_TYPE] = []
-        self._unsub_expiry: CALLBACK_TYPE | None = None
-        self._expiry_job = HassJob(self._async_on_expiry, "renault_connect quota")
+        self._listeners: list[Callable[[], None]] = []
 
     @property
     def requests_last_hour(self) -> int:
@@ -171,7 +185,6 @@ class RequestBudget:
         self._forget_before(now)
         return self._budget_conflict(now, priority, owner) is None
 
-    @callback
     def async_record_request(
         self, priority: Priority, owner: object | None = None
     ) -> None:
@@ -184,7 +197,6 @@ class RequestBudget:
             self._timed.append(now)
         self._async_notify()
 
-    @callback
     def async_on_token(self, valid_until: datetime | None) -> None:
         """Count the request that fetched an access token, and learn how long it serves.
 
@@ -201,7 +213,6 @@ class RequestBudget:
         self._timed.append(now)
         self._async_notify()
 
-    @callback
     def async_reserve(
         self,
         owner: object,
@@ -231,12 +242,10 @@ class RequestBudget:
         self._reserved[owner] = _Booking(moment, priority)
         return moment
 
-    @callback
     def async_cancel(self, owner: object) -> None:
         """Drop an owner's reservation (it stops polling)."""
         self._reserved.pop(owner, None)
 
-    @callback
     def async_report_quota(self, wait: timedelta | None = None) -> None:
         """Pause timed reads after the cloud said the quota is reached.
 
@@ -251,10 +260,8 @@ class RequestBudget:
                 "reads pause for %d minutes and entities keep their last values",
                 pause.total_seconds() // 60,
             )
-        self._async_schedule_expiry()
         self._async_notify()
 
-    @callback
     def async_report_success(self) -> None:
         """Reset the back-off after the cloud answered again."""
         if self._backoff_step == 0:
@@ -264,26 +271,35 @@ class RequestBudget:
         LOGGER.info("The Renault cloud answers again; reads resume")
         self._async_notify()
 
-    @callback
-    def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+    def async_add_listener(self, update: Callable[[], None]) -> Callable[[], None]:
         """Call `update` whenever the count or the quota state changes."""
         self._listeners.append(update)
-        self._async_schedule_expiry()
 
-        @callback
         def remove() -> None:
             self._listeners.remove(update)
-            self._async_schedule_expiry()
 
         return remove
 
-    @callback
-    def async_shutdown(self) -> None:
-        """Stop the timer that follows the counted requests."""
-        if self._unsub_expiry is not None:
-            self._unsub_expiry()
-            self._unsub_expiry = None
-        self._listeners.clear()
+    @property
+    def next_change(self) -> datetime | None:
+        """Return when the count or the quota state changes by itself next.
+
+        Then a counted request leaves the hour, the budget window has room
+        again, or the quota's pause ends; None when nothing is pending.
+        """
+        moments = []
+        if self._sent:
+            moments.append(self._sent[0] + WINDOW)
+        if self._timed:
+            moments.append(self._timed[0] + BUDGET_WINDOW)
+        if self.is_throttled and self.throttled_until is not None:
+            moments.append(self.throttled_until)
+        return min(moments, default=None)
+
+    def async_catch_up(self) -> None:
+        """Forget what left the window, and tell the listeners (at `next_change`)."""
+        self._forget_before(dt_util.utcnow())
+        self._async_notify()
 
     def _limit(self, priority: Priority) -> float:
         """Return how many timed requests this priority may send per budget window."""
@@ -384,37 +400,7 @@ class RequestBudget:
                     spans.append((moment, covered_until))
         return spans
 
-    @callback
     def _async_notify(self) -> None:
-        """Tell the diagnostic entities, and follow the oldest counted requests."""
+        """Tell the listeners that the count or the quota state changed."""
         for update in list(self._listeners):
             update()
-        self._async_schedule_expiry()
-
-    @callback
-    def _async_schedule_expiry(self) -> None:
-        """Wake the listeners when the count or the quota state changes by itself."""
-        if self._unsub_expiry is not None:
-            self._unsub_expiry()
-            self._unsub_expiry = None
-        if not self._listeners:
-            return
-        moments = []
-        if self._sent:
-            moments.append(self._sent[0] + WINDOW)
-        if self._timed:
-            # The budget has room again when the window's oldest leaves it.
-            moments.append(self._timed[0] + BUDGET_WINDOW)
-        if self.is_throttled and self.throttled_until is not None:
-            moments.append(self.throttled_until)
-        if moments:
-            self._unsub_expiry = async_track_point_in_utc_time(
-                self.hass, self._expiry_job, min(moments)
-            )
-
-    @callback
-    def _async_on_expiry(self, _now: datetime) -> None:
-        """Refresh what the diagnostic entities show."""
-        self._unsub_expiry = None
-        self._forget_before(dt_util.utcnow())
-        self._async_notify()
