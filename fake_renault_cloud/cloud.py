@@ -61,6 +61,9 @@ class FakeRenaultCloud(World):
         self.latency = latency
         self.faults = FaultRegistry(self.clock)
         self.requests = RequestLog()
+        self.in_flight = 0
+        self.most_in_flight = 0
+        """The most API requests answered at the same time (as load on the cloud)."""
         issuer = JwtIssuer(self.clock)
         self._pauser = Pauser()
         self._intercept = FaultInterceptor(self.faults, self._pauser)
@@ -199,14 +202,20 @@ class FakeRenaultCloud(World):
         ):
             with contextlib.suppress(ValueError):
                 record.body = await request.json()
+        api = record.kind in {"gigya", "kamereon"}
+        if api:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
-            if record.kind in {"gigya", "kamereon"}:
+            if api:
                 await self._pauser.pause(self.latency)
             response = await handler(request)
         except web.HTTPException as exc:
             record.status = exc.status
             raise
         finally:
+            if api:
+                self.in_flight -= 1
             self.requests.append(record)
         record.status = response.status
         return response

@@ -1,4 +1,4 @@
-"""Tests of the cloud seam: which Renault cloud a session talks to."""
+"""Tests of the cloud seam: which Renault cloud a session talks to, and how."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ from homeassistant.core import HomeAssistant
 import pytest
 from renault_api.const import AVAILABLE_LOCALES
 
-from custom_components.renault_connect.cloud import default_locale, locale_details
+from custom_components.renault_connect.cloud import (
+    MAX_PARALLEL_REQUESTS,
+    default_locale,
+    locale_details,
+)
 from custom_components.renault_connect.const import CLOUD_URL_ENV
+from fake_renault_cloud import FakeRenaultCloud
+
+from .common import add_logged_in_entry
 
 
 @pytest.mark.parametrize(
@@ -65,3 +72,30 @@ async def test_remote_cloud_is_refused(
     monkeypatch.setenv(CLOUD_URL_ENV, url)
     assert locale_details(hass, "fr_FR") == AVAILABLE_LOCALES["fr_FR"]
     assert "only a cloud on this machine" in caplog.text
+
+
+async def test_a_fleet_is_read_in_parallel_within_a_limit(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud
+) -> None:
+    """Ten cars' first reads go out together, never more than the limit at once."""
+    user = fake_cloud.add_user("fleet@example.com", "fleet-secret-10")
+    account = fake_cloud.add_account(user)
+    vins = [fake_cloud.add_vehicle(account, "zoe_50").vin for _ in range(10)]
+    entry = await add_logged_in_entry(
+        hass,
+        fake_cloud,
+        email="fleet@example.com",
+        password="fleet-secret-10",
+        account_id=account.account_id,
+        vins=vins,
+    )
+    # Long enough answers that the reads of the ten cars overlap.
+    fake_cloud.latency = 0.05
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    reads = fake_cloud.requests.count(kind="kamereon")
+    assert reads > MAX_PARALLEL_REQUESTS
+    assert fake_cloud.most_in_flight == MAX_PARALLEL_REQUESTS
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -28,7 +28,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.renault_connect.const import DOMAIN
 from custom_components.renault_connect.endpoints import ENDPOINTS
-from custom_components.renault_connect.hub import account_gone_issue_id
+from custom_components.renault_connect.repairs import account_gone_issue_id
 from fake_renault_cloud import FakeRenaultCloud, FakeVehicle, Fault
 from fake_renault_cloud.profiles import VehicleProfile
 

@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.renault_connect.const import CONF_KAMEREON_ACCOUNT_ID, DOMAIN
 from custom_components.renault_connect.contracts import EXPIRED, EXPIRING, issue_id
-from custom_components.renault_connect.hub import account_gone_issue_id
+from custom_components.renault_connect.repairs import account_gone_issue_id
 from fake_renault_cloud import FakeRenaultCloud, FakeUser, FakeVehicle, Fault
 
 from .const import EMAIL

@@ -7,13 +7,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
-    issue_registry as ir,
 )
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .contracts import async_delete_entry_issues
-from .hub import RenaultConnectConfigEntry, RenaultHub, account_gone_issue_id
+from .hub import RenaultConnectConfigEntry, RenaultHub
+from .repairs import async_clear_account_gone
 from .services import async_setup_services
 from .storage import async_remove_entry_storage
 
@@ -80,6 +80,6 @@ async def async_remove_entry(
     hass: HomeAssistant, entry: RenaultConnectConfigEntry
 ) -> None:
     """Forget what a removed entry learned, and its repair issues."""
-    ir.async_delete_issue(hass, DOMAIN, account_gone_issue_id(entry.entry_id))
+    async_clear_account_gone(hass, entry)
     async_delete_entry_issues(hass, entry.entry_id)
     await async_remove_entry_storage(hass, entry.entry_id)

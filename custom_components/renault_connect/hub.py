@@ -15,7 +15,6 @@ from homeassistant.exceptions import (
     ConfigEntryError,
     ConfigEntryNotReady,
 )
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -24,10 +23,8 @@ from homeassistant.util import dt as dt_util
 from . import redact
 from .cloud import CloudSession, LoginRefusedError, QuotaReachedError
 from .const import (
-    CONF_AUTO_ADD,
     CONF_HOURLY_BUDGET,
     CONF_KAMEREON_ACCOUNT_ID,
-    CONF_KNOWN_VEHICLES,
     CONF_LOGIN_TOKEN,
     CONF_QUIET_END,
     CONF_QUIET_START,
@@ -39,18 +36,13 @@ from .const import (
     LOGGER,
 )
 from .coordinator import AccountGoneError, VehiclesCoordinator
+from .devices import async_follow_account, async_register_devices
 from .read_plan import ReadPlan
-from .repairs import account_placeholders
+from .repairs import async_clear_account_gone, async_report_account_gone
 from .request_budget import LoginPending, Priority, ReadDeferred, RequestBudget
 from .storage import CapabilityMemory, PlanStore, ReadCache
 from .vehicle import RenaultConnectVehicle
 from .watchdog import Watchdog
-
-
-def account_gone_issue_id(entry_id: str) -> str:
-    """Return the repair issue id of an entry whose account disappeared."""
-    return f"account_gone_{entry_id}"
-
 
 type RenaultConnectConfigEntry = ConfigEntry[RenaultHub]
 """A config entry of Renault Connect: its runtime data is the account's hub."""
@@ -130,7 +122,14 @@ class RenaultHub:
             ),
             self.entry.entry_id,
         )
-        self._async_register_devices()
+        async_register_devices(
+            self.hass,
+            self.entry,
+            [
+                self.device_info,
+                *(vehicle.device_info for vehicle in self.vehicles.values()),
+            ],
+        )
         await asyncio.gather(
             *(vehicle.async_setup(self.memory) for vehicle in self.vehicles.values())
         )
@@ -149,7 +148,7 @@ class RenaultHub:
         except ConfigEntryNotReady as err:
             if not isinstance(coordinator.last_exception, AccountGoneError):
                 raise
-            self._async_report_account_gone()
+            async_report_account_gone(self.hass, self.entry)
             raise ConfigEntryError(
                 translation_domain=DOMAIN, translation_key="account_gone"
             ) from err
@@ -160,7 +159,7 @@ class RenaultHub:
         coordinator = self.vehicles_coordinator
         if not coordinator.last_update_success:
             if isinstance(coordinator.last_exception, AccountGoneError):
-                self._async_report_account_gone()
+                async_report_account_gone(self.hass, self.entry)
             return
         self._async_follow_account()
         shown = set(self.entry.options[CONF_VEHICLES]) & set(coordinator.data)
@@ -170,55 +169,12 @@ class RenaultHub:
 
     @callback
     def _async_follow_account(self) -> None:
-        """Record new and departed vehicles in the options, adding new ones if asked.
-
-        Only a departure the vehicle list proved (see departures.py) removes a
-        car from the user's choice; a car merely missing from one list stays.
-        """
-        ir.async_delete_issue(
-            self.hass, DOMAIN, account_gone_issue_id(self.entry.entry_id)
+        """Keep the entry's options and the repair issue in step with the list."""
+        async_clear_account_gone(self.hass, self.entry)
+        coordinator = self.vehicles_coordinator
+        async_follow_account(
+            self.hass, self.entry, set(coordinator.data), coordinator.departed
         )
-        present = set(self.vehicles_coordinator.data)
-        departed = self.vehicles_coordinator.departed
-        options = self.entry.options
-        known = set(options[CONF_KNOWN_VEHICLES])
-        now_known = (known | present) - departed
-        if now_known == known:
-            return
-        selected = set(options[CONF_VEHICLES])
-        if options[CONF_AUTO_ADD]:
-            selected |= present - known
-        self.hass.config_entries.async_update_entry(
-            self.entry,
-            options={
-                **options,
-                CONF_KNOWN_VEHICLES: sorted(now_known),
-                CONF_VEHICLES: sorted(selected - departed),
-            },
-        )
-
-    @callback
-    def _async_register_devices(self) -> None:
-        """Register the chosen vehicles as devices and drop the others."""
-        device_registry = dr.async_get(self.hass)
-        device_registry.async_get_or_create(
-            config_entry_id=self.entry.entry_id, **self.device_info
-        )
-        for vehicle in self.vehicles.values():
-            device_registry.async_get_or_create(
-                config_entry_id=self.entry.entry_id, **vehicle.device_info
-            )
-        kept = {*self.vehicles, self.account_id}
-        for device in dr.async_entries_for_config_entry(
-            device_registry, self.entry.entry_id
-        ):
-            if not any(
-                domain == DOMAIN and identifier in kept
-                for domain, identifier in device.identifiers
-            ):
-                device_registry.async_update_device(
-                    device.id, remove_config_entry_id=self.entry.entry_id
-                )
 
     @callback
     def _async_follow_budget(self) -> None:
@@ -323,21 +279,6 @@ class RenaultHub:
                 for coordinator in vehicle.coordinators.values()
             ),
         ]
-
-    @callback
-    def _async_report_account_gone(self) -> None:
-        """Raise the repair issue that lets the user pick the account again."""
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            account_gone_issue_id(self.entry.entry_id),
-            is_fixable=True,
-            is_persistent=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="account_gone",
-            translation_placeholders=account_placeholders(self.hass, self.entry),
-            data={"entry_id": self.entry.entry_id},
-        )
 
     async def async_call[T](
         self,

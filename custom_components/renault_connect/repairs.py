@@ -7,7 +7,7 @@ from typing import Any
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
@@ -25,6 +25,33 @@ from .const import (
 
 # Names the entry's vehicles when none is known yet.
 _UNKNOWN_VEHICLES = "…"
+
+
+def account_gone_issue_id(entry_id: str) -> str:
+    """Return the repair issue id of an entry whose account disappeared."""
+    return f"account_gone_{entry_id}"
+
+
+@callback
+def async_report_account_gone(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Raise the repair issue that lets the user pick the account again."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        account_gone_issue_id(entry.entry_id),
+        is_fixable=True,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="account_gone",
+        translation_placeholders=account_placeholders(hass, entry),
+        data={"entry_id": entry.entry_id},
+    )
+
+
+@callback
+def async_clear_account_gone(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Drop the repair issue: the account answers again."""
+    ir.async_delete_issue(hass, DOMAIN, account_gone_issue_id(entry.entry_id))
 
 
 @callback
