@@ -95,6 +95,7 @@ def test_no_private_attributes_of_other_objects() -> None:
 PURE_MODULES = (
     "car_models",
     "departures",
+    "errors",
     "endpoints",
     "read_plan",
     "request_budget",

@@ -275,6 +275,9 @@ async def test_start_preconditioning_checks(
     )
 
     assert error.translation_key == reason
+    if "start_time" in data:
+        # Said as the user typed it: local time, no seconds, no UTC offset.
+        assert error.translation_placeholders["start_time"] == data["start_time"][:16]
     assert len(fake_cloud.requests) == 0
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 
@@ -16,3 +19,8 @@ def invalid(*, translation_key: str, **placeholders: object) -> ServiceValidatio
             name: str(value) for name, value in placeholders.items()
         },
     )
+
+
+def local_moment(moment: datetime) -> str:
+    """Write a moment as the user reads a clock: local date, hours and minutes."""
+    return f"{dt_util.as_local(moment):%Y-%m-%d %H:%M}"

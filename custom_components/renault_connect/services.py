@@ -39,7 +39,7 @@ from .cloud import CarLink
 from .commands import Command, async_send
 from .compat import vol
 from .const import DOMAIN
-from .errors import invalid
+from .errors import invalid, local_moment
 from .hub import RenaultHub
 from .preconditioning import check_hvac_temperature
 from .vehicle import RenaultConnectVehicle
@@ -161,12 +161,13 @@ async def _async_start_preconditioning(call: ServiceCall) -> None:
         now = dt_util.utcnow()
         if start <= now:
             raise invalid(
-                translation_key="service_start_time_past", start_time=start.isoformat()
+                translation_key="service_start_time_past",
+                start_time=local_moment(start),
             )
         if start - now > MAX_START_DELAY:
             raise invalid(
                 translation_key="service_start_time_too_far",
-                start_time=start.isoformat(),
+                start_time=local_moment(start),
                 days=MAX_START_DELAY.days,
             )
     await _async_send(call, vehicle, lambda api: api.set_ac_start(temperature, start))
