@@ -25,6 +25,9 @@ from .const import EMAIL, PASSWORD, PROFILES
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
     """Let Home Assistant load custom integrations in every test that starts it."""
+    if "recorder_mock" in request.fixturenames:
+        # The recorder's database comes before Home Assistant starts.
+        request.getfixturevalue("recorder_mock")
     if "hass" in request.fixturenames:
         request.getfixturevalue("enable_custom_integrations")
 

@@ -8,13 +8,17 @@ Three stores, one file each in Home Assistant's .storage folder:
 - `renault_connect.<entry>.capabilities` (CapabilityMemory): the endpoints a car
   refused, and when, so that they are not asked again for a day;
 - `renault_connect.<entry>.charge_plans` (PlanStore): the charge plans the user
-  set, written at once (a restart never loses nor repeats one).
+  set, written at once (a restart never loses nor repeats one);
+- `renault_connect.<entry>.charge_sessions` (SessionLog): every charge session
+  seen, beyond the cloud's 30 days, and the name of each car's energy
+  statistic, written at once (the statistics are built from them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+import secrets
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
@@ -24,10 +28,13 @@ from homeassistant.util import dt as dt_util
 from .cloud import CarDetails, restore_details
 from .const import DOMAIN
 from .departures import Absence
+from .energy import ChargeSession
 
 STORAGE_VERSION = 1
 # The last answers are written once for many, this long after the first.
 SAVE_DELAY = timedelta(seconds=30)
+# Charge sessions are written this soon (seconds), once for a burst of reads.
+SESSIONS_SAVE_DELAY = 1
 # An endpoint the car refused is not asked again before this much time.
 RETIRED_FOR = timedelta(days=1)
 _VEHICLES = "vehicles"
@@ -36,6 +43,7 @@ _ABSENCES = "absences"
 
 type RetiredEndpoints = dict[str, dict[str, str]]
 type StoredPlans = dict[str, dict[str, Any]]
+type StoredSessions = dict[str, dict[str, Any]]
 
 
 def _store[T: Mapping[str, Any]](
@@ -192,8 +200,52 @@ class PlanStore:
         await self._store.async_remove()
 
 
+class SessionLog:
+    """The charge sessions of an entry's vehicles, by VIN, with their statistic key."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Prepare the log of one entry."""
+        self._store: Store[StoredSessions] = _store(hass, entry_id, "charge_sessions")
+        self._cars: StoredSessions = {}
+
+    async def async_load(self) -> None:
+        """Read the sessions."""
+        self._cars = await self._store.async_load() or {}
+
+    def sessions(self, vin: str) -> list[ChargeSession]:
+        """Return a car's sessions, by start."""
+        stored = self._cars.get(vin, {}).get("sessions", [])
+        return [ChargeSession.from_dict(session) for session in stored]
+
+    def statistic_key(self, vin: str) -> str:
+        """Return the key naming the car's statistic (random: never the VIN).
+
+        A new key is kept with the car's sessions, the next time they are.
+        """
+        key: str = self._cars.setdefault(vin, {}).setdefault(
+            "statistic", secrets.token_hex(5)
+        )
+        return key
+
+    @callback
+    def async_keep(self, vin: str, sessions: list[ChargeSession]) -> None:
+        """Record a car's sessions (written within a second)."""
+        car = self._cars.setdefault(vin, {})
+        car["sessions"] = [session.as_dict() for session in sessions]
+        self._store.async_delay_save(lambda: self._cars, SESSIONS_SAVE_DELAY)
+
+    async def async_save(self) -> None:
+        """Write now (the entry unloads)."""
+        await self._store.async_save(self._cars)
+
+    async def async_remove(self) -> None:
+        """Forget every session (the entry is removed)."""
+        await self._store.async_remove()
+
+
 async def async_remove_entry_storage(hass: HomeAssistant, entry_id: str) -> None:
     """Forget everything a removed entry kept."""
     await CapabilityMemory(hass, entry_id).async_remove()
     await PlanStore(hass, entry_id).async_remove()
     await ReadCache(hass, entry_id).async_remove()
+    await SessionLog(hass, entry_id).async_remove()

@@ -11,8 +11,9 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from .car_models import CONTRACTS, HVAC_STATUS, profile_for
+from .car_models import CHARGES, CONTRACTS, HVAC_STATUS, profile_for
 from .charge_plan import ChargePlanner
+from .charged_energy import ChargedEnergy
 from .cloud import CarDetails, CarLink
 from .commands import CommandAccount, ConfirmationWatch
 from .const import (
@@ -29,7 +30,7 @@ from .labels import display_label
 from .preconditioning import PreconditioningState
 from .read_plan import AFTER_UPLOAD, Fleet, ReadPlan
 from .request_budget import Priority, Timing
-from .storage import CapabilityMemory, PlanStore
+from .storage import CapabilityMemory, PlanStore, SessionLog
 from .writes import CarWriter
 
 
@@ -43,6 +44,10 @@ class CarAccount(ReadingAccount, Fleet, CommandAccount, Protocol):
     @property
     def plans(self) -> PlanStore:
         """Return the charge plans kept across restarts."""
+
+    @property
+    def sessions(self) -> SessionLog:
+        """Return the charge sessions kept across restarts."""
 
     @property
     def vehicles(self) -> Mapping[str, RenaultConnectVehicle]:
@@ -77,6 +82,7 @@ class RenaultConnectVehicle:
         self.read_plan = ReadPlan(hub)
         self.writer = CarWriter(self)
         self.preconditioning = PreconditioningState(self)
+        self.energy = ChargedEnergy(self.hass, hub.sessions, self.vin, self.name)
         self.notification_settings: dict[str, Any] | None = None
         """The cloud's last answer to get_notification_settings (diagnostics)."""
 
@@ -127,6 +133,7 @@ class RenaultConnectVehicle:
         none; an endpoint the car refuses now is dropped too. Answers kept from
         before a restart are shown at once; the others are read now.
         """
+        self.hub.entry.async_on_unload(await self.energy.async_setup())
         for description in ENDPOINTS:
             if description.is_supported(self.profile) and not memory.retired_at(
                 self.vin, description.key
@@ -215,6 +222,8 @@ class RenaultConnectVehicle:
             )
         if coordinator.description.key == HVAC_STATUS:
             self.preconditioning.async_on_status(data)
+        if coordinator.description.key == CHARGES:
+            self.energy.async_on_charges(data.raw_data.get("charges") or [])
         if coordinator is not self.heartbeat:
             return
         roles = self.read_plan.on_heartbeat(data)
