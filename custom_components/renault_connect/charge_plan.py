@@ -11,8 +11,9 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .car_models import BATTERY, CarCommand, Field, ModelProfile
+from .car_models import BATTERY, CarCommand, ModelProfile
 from .car_states import is_charging
+from .charge_estimate import ChargingPower, level_after
 from .commands import CommandTarget, async_send
 from .const import LOGGER
 from .errors import invalid
@@ -55,6 +56,10 @@ class PlannedCar(CommandTarget, Protocol):
     def coordinators(self) -> Mapping[str, PlanRead]:
         """Return the car's endpoints."""
 
+    @property
+    def charging_power(self) -> ChargingPower:
+        """Return the power the car charges at, or is expected to."""
+
     def async_watch(self, endpoint: str, confirmed: Callable[[Any], bool]) -> None:
         """Re-read an endpoint until the car confirms a command."""
 
@@ -64,8 +69,6 @@ class PlannedCar(CommandTarget, Protocol):
         """Run work of the car's entry without anyone waiting for it."""
 
 
-# Charging power assumed for an estimate when the car has not charged yet (kW).
-TYPICAL_CHARGING_KW = 7.4
 # A plan up to a level that started this long ago is over, whatever happened.
 LEVEL_PLAN_LIFETIME = timedelta(days=1)
 
@@ -200,9 +203,8 @@ class ChargePlanner:
         level = self._battery_level()
         if level is None or capacity_kwh is None or plan.stop is None:
             return None
-        hours = (plan.stop - plan.start).total_seconds() / 3600
-        gained = self._charging_kw() * hours / capacity_kwh * 100
-        return round(min(100.0, level + gained), 1)
+        power = self.vehicle.charging_power.kw
+        return level_after(level, plan.stop - plan.start, power, capacity_kwh)
 
     def _battery_level(self) -> float | None:
         """Return the last battery level the car reported."""
@@ -210,18 +212,6 @@ class ChargePlanner:
         data = coordinator.data if coordinator else None
         level: float | None = getattr(data, "batteryLevel", None)
         return level
-
-    def _charging_kw(self) -> float:
-        """Return the charging power to expect, from the car's last charge."""
-        coordinator = self.vehicle.coordinators.get(BATTERY)
-        data = coordinator.data if coordinator else None
-        profile = self.vehicle.profile
-        if not profile.trusts(Field.CHARGING_POWER):
-            return TYPICAL_CHARGING_KW
-        power = profile.charging_power_kw(
-            getattr(data, "chargingInstantaneousPower", None)
-        )
-        return power or TYPICAL_CHARGING_KW
 
     @callback
     def _arm(self, plan: ChargePlan) -> None:

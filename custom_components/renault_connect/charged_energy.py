@@ -75,6 +75,11 @@ class ChargedEnergy:
         return f"{DOMAIN}:charged_energy_{self._log.statistic_key(self._vin)}"
 
     @property
+    def sessions(self) -> list[ChargeSession]:
+        """Return every session seen, by start."""
+        return list(self._sessions)
+
+    @property
     def total_kwh(self) -> float | None:
         """Return the energy of every session seen (None: none yet)."""
         if not self._sessions:

@@ -11,7 +11,9 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from .car_models import CHARGES, CONTRACTS, HVAC_STATUS, profile_for
+from .car_models import BATTERY, CHARGES, CONTRACTS, HVAC_STATUS, Field, profile_for
+from .car_states import is_charging
+from .charge_estimate import ChargingPower, learned_power
 from .charge_plan import ChargePlanner
 from .charged_energy import ChargedEnergy
 from .cloud import CarDetails, CarLink
@@ -125,6 +127,24 @@ class RenaultConnectVehicle:
             CONF_BATTERY_CAPACITY, self.profile.battery_kwh
         )
         return capacity
+
+    @property
+    def charging_power(self) -> ChargingPower:
+        """Return the power the car charges at now, or is expected to.
+
+        The car's reading while it charges (where the model's is right), else
+        what its recent sessions averaged, else a typical wall box.
+        """
+        reading = None
+        battery = self.coordinators.get(BATTERY)
+        data = battery.data if battery else None
+        if (
+            data is not None
+            and is_charging(data)
+            and self.profile.trusts(Field.CHARGING_POWER)
+        ):
+            reading = self.profile.charging_power_kw(data.chargingInstantaneousPower)
+        return learned_power(reading, self.energy.sessions)
 
     async def async_setup(self, memory: CapabilityMemory) -> None:
         """Create the coordinators of the endpoints the car offers, and fill them.
