@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from custom_components.renault_connect.energy import (
     ChargeSession,
+    Consumption,
+    consumption,
     energy_by_hour,
     finished_sessions,
     last_hour,
@@ -109,3 +111,32 @@ def test_sessions_stored_and_read_back() -> None:
     session = _session(NIGHT, 2, 14.8)
     assert ChargeSession.from_dict(session.as_dict()) == session
     assert last_hour([]) is None
+
+
+def test_consumption_over_thirty_days() -> None:
+    """1,000 km and 150 kWh in 30 days: 15 kWh/100 km, 200 km per charge."""
+    today = date(2026, 11, 30)
+    mileage = {
+        today - timedelta(days=45): 9_000.0,  # before the window
+        today - timedelta(days=30): 10_000.0,
+        today - timedelta(days=12): 10_600.0,
+        today: 11_000.0,
+    }
+    sessions = [
+        _session(datetime(2026, 11, day, 22, tzinfo=UTC), 4, 30.0)
+        for day in (3, 9, 15, 21, 27)
+    ]
+    old = _session(datetime(2026, 10, 20, 22, tzinfo=UTC), 4, 30.0)
+    assert consumption([old, *sessions], mileage, today) == Consumption(15.0, 200.0)
+
+
+def test_no_consumption_from_too_little() -> None:
+    """A few days of mileage, no distance, or no charge tell nothing yet."""
+    today = date(2026, 11, 30)
+    charged = [_session(datetime(2026, 11, 28, 22, tzinfo=UTC), 4, 30.0)]
+    unknown = Consumption(None, None)
+    three_days = {today - timedelta(days=3): 10_000.0, today: 10_200.0}
+    assert consumption(charged, three_days, today) == unknown
+    parked = {today - timedelta(days=20): 10_000.0, today: 10_000.0}
+    assert consumption(charged, parked, today) == unknown
+    assert consumption([], {**parked, today: 10_500.0}, today) == unknown

@@ -35,13 +35,15 @@ from .const import DOMAIN, LOGGER
 from .energy import (
     HOUR,
     ChargeSession,
+    Consumption,
+    consumption,
     finished_sessions,
     hour_of,
     last_hour,
     merge_sessions,
     running_totals,
 )
-from .storage import SessionLog
+from .storage import EnergyLog
 
 # Home Assistant 2025.11 and newer name the unit's class in the metadata.
 _NAMES_UNIT_CLASS = "unit_class" in (
@@ -58,7 +60,7 @@ class ChargedEnergy:
     """
 
     def __init__(
-        self, hass: HomeAssistant, log: SessionLog, vin: str, name: str
+        self, hass: HomeAssistant, log: EnergyLog, vin: str, name: str
     ) -> None:
         """Follow one car's sessions; nothing is read before async_setup."""
         self.hass = hass
@@ -134,6 +136,26 @@ class ChargedEnergy:
         self._sessions = sessions
         self._log.async_keep(self._vin, sessions)
         self._async_write(changed_from)
+        self._async_notify()
+
+    @callback
+    def async_on_mileage(self, km: float | None) -> None:
+        """Keep today's mileage (for the consumption)."""
+        if km is None or km <= 0:
+            return
+        self._log.async_keep_mileage(self._vin, dt_util.now().date(), km)
+        self._async_notify()
+
+    @property
+    def consumption(self) -> Consumption:
+        """Return what the car used over the last 30 days."""
+        return consumption(
+            self._sessions, self._log.mileage(self._vin), dt_util.now().date()
+        )
+
+    @callback
+    def _async_notify(self) -> None:
+        """Tell the sensors."""
         for update in list(self._listeners):
             update()
 

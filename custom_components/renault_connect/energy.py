@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from homeassistant.util import dt as dt_util
@@ -145,3 +145,43 @@ def running_totals(
         totals.append(HourTotal(hour, round(total, 3)))
         hour += HOUR
     return totals
+
+
+# Consumption is told over this many days, once the mileage spans at least
+# CONSUMPTION_MIN_DAYS of them (a shorter span says more about one trip).
+CONSUMPTION_DAYS = 30
+CONSUMPTION_MIN_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Consumption:
+    """What the car used over the last days: per 100 km, and km per charge."""
+
+    kwh_per_100km: float | None
+    km_per_charge: float | None
+
+
+def consumption(
+    sessions: Iterable[ChargeSession], mileage: Mapping[date, float], today: date
+) -> Consumption:
+    """Return the consumption of the last 30 days, from charged energy and mileage.
+
+    The distance runs from the first mileage kept in the window to today's;
+    the energy is what the sessions of the same days charged.
+    """
+    window_start = today - timedelta(days=CONSUMPTION_DAYS)
+    kept = sorted(day for day in mileage if window_start <= day <= today)
+    if not kept or (kept[-1] - kept[0]).days < CONSUMPTION_MIN_DAYS:
+        return Consumption(None, None)
+    distance = mileage[kept[-1]] - mileage[kept[0]]
+    charged = [
+        session
+        for session in sessions
+        if kept[0] <= dt_util.as_local(session.start).date() <= kept[-1]
+    ]
+    if distance <= 0 or not charged:
+        return Consumption(None, None)
+    energy = sum(session.energy_kwh for session in charged)
+    return Consumption(
+        round(energy / distance * 100, 1), round(distance / len(charged), 1)
+    )

@@ -40,7 +40,7 @@ from .devices import async_follow_account, async_register_devices
 from .read_plan import ReadPlan
 from .repairs import async_clear_account_gone, async_report_account_gone
 from .request_budget import LoginPending, Priority, ReadDeferred, RequestBudget
-from .storage import CapabilityMemory, PlanStore, ReadCache, SessionLog
+from .storage import CapabilityMemory, EnergyLog, PlanStore, ReadCache
 from .vehicle import RenaultConnectVehicle
 from .watchdog import Watchdog
 
@@ -64,7 +64,7 @@ class RenaultHub:
         self.vehicles_coordinator = VehiclesCoordinator(hass, entry, self)
         self.memory = CapabilityMemory(hass, entry.entry_id)
         self.plans: PlanStore = PlanStore(hass, entry.entry_id)
-        self.sessions = SessionLog(hass, entry.entry_id)
+        self.energy_log = EnergyLog(hass, entry.entry_id)
         self.cache = ReadCache(hass, entry.entry_id)
         self._login_refused: ConfigEntryAuthFailed | None = None
         self.request_budget = RequestBudget(
@@ -100,8 +100,8 @@ class RenaultHub:
         self._async_follow_account()
         await self.memory.async_load()
         await self.plans.async_load()
-        await self.sessions.async_load()
-        self.entry.async_on_unload(self.sessions.async_save)
+        await self.energy_log.async_load()
+        self.entry.async_on_unload(self.energy_log.async_save)
         chosen = [
             (vin, details)
             for vin, details in coordinator.data.items()

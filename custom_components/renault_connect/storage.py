@@ -9,15 +9,15 @@ Three stores, one file each in Home Assistant's .storage folder:
   refused, and when, so that they are not asked again for a day;
 - `renault_connect.<entry>.charge_plans` (PlanStore): the charge plans the user
   set, written at once (a restart never loses nor repeats one);
-- `renault_connect.<entry>.charge_sessions` (SessionLog): every charge session
-  seen, beyond the cloud's 30 days, and the name of each car's energy
-  statistic, written at once (the statistics are built from them).
+- `renault_connect.<entry>.energy` (EnergyLog): every charge session seen,
+  beyond the cloud's 30 days, the name of each car's energy statistic, and
+  each day's mileage for the consumption (the statistics are built from them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 import secrets
 from typing import Any
 
@@ -33,6 +33,8 @@ from .energy import ChargeSession
 STORAGE_VERSION = 1
 # The last answers are written once for many, this long after the first.
 SAVE_DELAY = timedelta(seconds=30)
+# Daily mileages are kept this long (the consumption looks 30 days back).
+MILEAGE_DAYS = 40
 # Charge sessions are written this soon (seconds), once for a burst of reads.
 SESSIONS_SAVE_DELAY = 1
 # An endpoint the car refused is not asked again before this much time.
@@ -200,12 +202,12 @@ class PlanStore:
         await self._store.async_remove()
 
 
-class SessionLog:
-    """The charge sessions of an entry's vehicles, by VIN, with their statistic key."""
+class EnergyLog:
+    """Per car of an entry, by VIN: its charge sessions, statistic key and mileages."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Prepare the log of one entry."""
-        self._store: Store[StoredSessions] = _store(hass, entry_id, "charge_sessions")
+        self._store: Store[StoredSessions] = _store(hass, entry_id, "energy")
         self._cars: StoredSessions = {}
 
     async def async_load(self) -> None:
@@ -226,6 +228,26 @@ class SessionLog:
             "statistic", secrets.token_hex(5)
         )
         return key
+
+    def mileage(self, vin: str) -> dict[date, float]:
+        """Return the mileage of each day kept (the last one read that day)."""
+        stored: dict[str, float] = self._cars.get(vin, {}).get("mileage", {})
+        return {date.fromisoformat(day): km for day, km in stored.items()}
+
+    @callback
+    def async_keep_mileage(self, vin: str, day: date, km: float) -> None:
+        """Keep a day's mileage, forgetting the days no consumption looks at."""
+        car = self._cars.setdefault(vin, {})
+        oldest = day - timedelta(days=MILEAGE_DAYS)
+        car["mileage"] = {
+            **{
+                kept: value
+                for kept, value in car.get("mileage", {}).items()
+                if date.fromisoformat(kept) >= oldest
+            },
+            day.isoformat(): km,
+        }
+        self._store.async_delay_save(lambda: self._cars, SESSIONS_SAVE_DELAY)
 
     @callback
     def async_keep(self, vin: str, sessions: list[ChargeSession]) -> None:
@@ -248,4 +270,4 @@ async def async_remove_entry_storage(hass: HomeAssistant, entry_id: str) -> None
     await CapabilityMemory(hass, entry_id).async_remove()
     await PlanStore(hass, entry_id).async_remove()
     await ReadCache(hass, entry_id).async_remove()
-    await SessionLog(hass, entry_id).async_remove()
+    await EnergyLog(hass, entry_id).async_remove()

@@ -11,7 +11,15 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from .car_models import BATTERY, CHARGES, CONTRACTS, HVAC_STATUS, Field, profile_for
+from .car_models import (
+    BATTERY,
+    CHARGES,
+    COCKPIT,
+    CONTRACTS,
+    HVAC_STATUS,
+    Field,
+    profile_for,
+)
 from .car_states import is_charging
 from .charge_estimate import ChargingPower, learned_power
 from .charge_plan import ChargePlanner
@@ -32,7 +40,7 @@ from .labels import display_label
 from .preconditioning import PreconditioningState
 from .read_plan import AFTER_UPLOAD, Fleet, ReadPlan
 from .request_budget import Priority, Timing
-from .storage import CapabilityMemory, PlanStore, SessionLog
+from .storage import CapabilityMemory, EnergyLog, PlanStore
 from .writes import CarWriter
 
 
@@ -48,8 +56,8 @@ class CarAccount(ReadingAccount, Fleet, CommandAccount, Protocol):
         """Return the charge plans kept across restarts."""
 
     @property
-    def sessions(self) -> SessionLog:
-        """Return the charge sessions kept across restarts."""
+    def energy_log(self) -> EnergyLog:
+        """Return the charge sessions and mileages kept across restarts."""
 
     @property
     def vehicles(self) -> Mapping[str, RenaultConnectVehicle]:
@@ -84,7 +92,7 @@ class RenaultConnectVehicle:
         self.read_plan = ReadPlan(hub)
         self.writer = CarWriter(self)
         self.preconditioning = PreconditioningState(self)
-        self.energy = ChargedEnergy(self.hass, hub.sessions, self.vin, self.name)
+        self.energy = ChargedEnergy(self.hass, hub.energy_log, self.vin, self.name)
         self.notification_settings: dict[str, Any] | None = None
         """The cloud's last answer to get_notification_settings (diagnostics)."""
 
@@ -244,6 +252,8 @@ class RenaultConnectVehicle:
             self.preconditioning.async_on_status(data)
         if coordinator.description.key == CHARGES:
             self.energy.async_on_charges(data.raw_data.get("charges") or [])
+        if coordinator.description.key == COCKPIT:
+            self.energy.async_on_mileage(data.totalMileage)
         if coordinator is not self.heartbeat:
             return
         roles = self.read_plan.on_heartbeat(data)
