@@ -101,6 +101,7 @@ PURE_MODULES = (
     "errors",
     "read_plan",
     "request_budget",
+    "smart_charging",
     "writes",
 )
 PURE_ALLOWED = {"homeassistant.exceptions", "homeassistant.util", "homeassistant.const"}

@@ -1,0 +1,216 @@
+"""Smart charging, pure: read price slots, and pick the hours a car charges in.
+
+Prices come from an entity the user already has, in one of three forms:
+- the Nord Pool custom component: `raw_today` / `raw_tomorrow`, lists of
+  `{"start", "end", "value"}`;
+- ENTSO-e: `prices_today` / `prices_tomorrow` (or `prices`), lists of
+  `{"time", "price"}`, each slot lasting until the next one;
+- the generic form (for a template sensor): `prices`, a list of
+  `{"start", "price"}` with an optional `"end"`.
+Slots of an hour or of a quarter of an hour are both read as they come.
+
+A plan reaches a target level by a departure: the energy up to the minimum
+level goes in the cheapest slots whatever their price; the rest goes in the
+cheapest slots at or under the price limit, if one is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.util import dt as dt_util
+
+# The first attribute found names the form; each maps to (start, end, price) keys.
+_FORMS: tuple[tuple[tuple[str, ...], tuple[str, str | None, str]], ...] = (
+    (("raw_today", "raw_tomorrow"), ("start", "end", "value")),
+    (("prices_today", "prices_tomorrow"), ("time", None, "price")),
+    (("prices",), ("start", "end", "price")),
+)
+# A slot with no end, and no slot after it, lasts as long as the one before.
+_DEFAULT_SLOT = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class PriceSlot:
+    """A span of time at one price."""
+
+    start: datetime
+    end: datetime
+    price: float
+
+
+def _moment(value: Any) -> datetime | None:
+    """Return an attribute's date and time, aware and in UTC."""
+    if isinstance(value, datetime):
+        moment: datetime | None = value
+    else:
+        moment = dt_util.parse_datetime(str(value))
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt_util.get_default_time_zone())
+    return dt_util.as_utc(moment)
+
+
+def price_slots(attributes: Mapping[str, Any]) -> list[PriceSlot]:
+    """Return the price slots a price entity offers, by start (none: unknown form).
+
+    Items without a time or a number are skipped; overlapping items keep the
+    first one.
+    """
+    for names, (start_key, end_key, price_key) in _FORMS:
+        if not any(isinstance(attributes.get(name), list) for name in names):
+            continue
+        items = [
+            item
+            for name in names
+            for item in attributes.get(name) or []
+            if isinstance(item, Mapping)
+        ]
+        return _slots(items, start_key, end_key, price_key)
+    return []
+
+
+def _slots(
+    items: Iterable[Mapping[str, Any]],
+    start_key: str,
+    end_key: str | None,
+    price_key: str,
+) -> list[PriceSlot]:
+    """Build slots from items; an item without an end lasts until the next one."""
+    read: list[tuple[datetime, datetime | None, float]] = []
+    for item in items:
+        start = _moment(item.get(start_key))
+        price = item.get(price_key)
+        if start is None or not isinstance(price, int | float):
+            continue
+        if isinstance(price, bool):
+            continue
+        end = _moment(item[end_key]) if end_key and item.get(end_key) else None
+        read.append((start, end, float(price)))
+    read.sort(key=lambda slot: slot[0])
+    slots: list[PriceSlot] = []
+    for index, (start, given_end, price) in enumerate(read):
+        end = given_end or _implied_end(read, index, slots)
+        if end <= start or (slots and start < slots[-1].end):
+            continue
+        slots.append(PriceSlot(start, end, price))
+    return slots
+
+
+def _implied_end(
+    read: Sequence[tuple[datetime, datetime | None, float]],
+    index: int,
+    slots: Sequence[PriceSlot],
+) -> datetime:
+    """Return the end of a slot given without one: the next start, or as long."""
+    start = read[index][0]
+    if later := [other for other, _, _ in read[index + 1 :] if other > start]:
+        return later[0]
+    length = slots[-1].end - slots[-1].start if slots else _DEFAULT_SLOT
+    return start + length
+
+
+@dataclass(frozen=True)
+class ChargeWindow:
+    """A span the car charges in."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class PricePlan:
+    """The windows picked, and whether they reach the target by the departure."""
+
+    windows: list[ChargeWindow]
+    reaches_target: bool
+
+    @property
+    def next_start(self) -> datetime | None:
+        """Return when the first window starts."""
+        return self.windows[0].start if self.windows else None
+
+
+def _usable(slot: PriceSlot, now: datetime, departure: datetime) -> PriceSlot | None:
+    """Return the part of a slot between now and the departure."""
+    start, end = max(slot.start, now), min(slot.end, departure)
+    return PriceSlot(start, end, slot.price) if start < end else None
+
+
+def _cheapest(
+    slots: Sequence[PriceSlot], needed: timedelta, taken: set[PriceSlot]
+) -> timedelta:
+    """Take the cheapest free slots until `needed` is covered; return what is not."""
+    for slot in sorted(slots, key=lambda slot: (slot.price, slot.start)):
+        if needed <= timedelta():
+            break
+        if slot in taken:
+            continue
+        taken.add(slot)
+        needed -= slot.end - slot.start
+    return max(needed, timedelta())
+
+
+@dataclass(frozen=True)
+class ChargeNeed:
+    """What a plan must give by the departure, in charging time at the car's power.
+
+    `to_minimum`: up to the level wanted whatever the price; `to_target`: up
+    to the target level, in slots at or under `max_price` when one is set.
+    """
+
+    departure: datetime
+    to_minimum: timedelta
+    to_target: timedelta
+    max_price: float | None = None
+
+
+def plan_by_price(
+    slots: Iterable[PriceSlot], now: datetime, need: ChargeNeed
+) -> PricePlan:
+    """Pick the slots to charge in before the departure.
+
+    Adjacent slots picked make one window.
+    """
+    usable = [
+        part
+        for slot in slots
+        if (part := _usable(slot, now, need.departure)) is not None
+    ]
+    taken: set[PriceSlot] = set()
+    missing_minimum = _cheapest(usable, need.to_minimum, taken)
+    affordable = [
+        slot
+        for slot in usable
+        if need.max_price is None or slot.price <= need.max_price
+    ]
+    missing = _cheapest(affordable, need.to_target - need.to_minimum, taken)
+    windows: list[ChargeWindow] = []
+    for slot in sorted(taken, key=lambda slot: slot.start):
+        if windows and windows[-1].end == slot.start:
+            windows[-1] = ChargeWindow(windows[-1].start, slot.end)
+        else:
+            windows.append(ChargeWindow(slot.start, slot.end))
+    return PricePlan(windows, reaches_target=missing_minimum + missing == timedelta())
+
+
+def charge_on_surplus(
+    *,
+    now: datetime,
+    surplus_w: float | None,
+    threshold_w: float,
+    departure: datetime,
+    to_minimum: timedelta,
+) -> bool:
+    """Tell whether to charge now on solar surplus, minimum level guaranteed.
+
+    Above the threshold the car charges; otherwise it waits, unless waiting
+    longer would miss the minimum level by the departure.
+    """
+    if now >= departure - to_minimum and to_minimum > timedelta():
+        return True
+    return surplus_w is not None and surplus_w >= threshold_w
