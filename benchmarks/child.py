@@ -26,7 +26,9 @@ def main() -> None:
     sys.path.insert(0, str(HERE.parent))
     if arguments.domain != CORE_DOMAIN:
         # A custom integration must be imported before Home Assistant starts,
-        # or the test harness's own custom_components package wins.
+        # or the test harness's own custom_components package wins; the
+        # harness patches the recorder first, before anything imports it.
+        importlib.import_module("pytest_homeassistant_custom_component.patch_recorder")
         importlib.import_module(f"custom_components.{arguments.domain}")
     import pytest  # noqa: PLC0415 - after the path is set
 
