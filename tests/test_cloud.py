@@ -90,12 +90,14 @@ async def test_a_fleet_is_read_in_parallel_within_a_limit(
         vins=vins,
     )
     # Long enough answers that the reads of the ten cars overlap.
-    fake_cloud.latency = 0.05
+    fake_cloud.latency = 0.2
 
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
     reads = fake_cloud.requests.count(kind="kamereon")
     assert reads > MAX_PARALLEL_REQUESTS
-    assert fake_cloud.most_in_flight == MAX_PARALLEL_REQUESTS
+    # Near the limit (a busy machine may start one a little late), never above.
+    assert MAX_PARALLEL_REQUESTS * 3 / 4 <= fake_cloud.most_in_flight
+    assert fake_cloud.most_in_flight <= MAX_PARALLEL_REQUESTS
     await hass.config_entries.async_unload(entry.entry_id)
