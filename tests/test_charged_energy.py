@@ -214,3 +214,22 @@ async def test_statistic_lost_by_the_recorder_is_written_again(
 
     rows = await _hourly(hass, statistic_id, START_OF_TEST)
     assert rows[-1][1] == pytest.approx(round(car.charge_sessions[0].energy_kwh, 2))
+
+
+async def test_daily_mileage_kept_for_the_consumption(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """Each day's mileage is kept across a restart; old days are forgotten."""
+    entry, car = await _setup(hass, fake_cloud, freezer)
+    today = dt_util.now().date()
+    assert entry.runtime_data.energy_log.mileage(VIN) == {today: car.state.mileage_km}
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    log = entry.runtime_data.energy_log
+    assert log.mileage(VIN) == {today: car.state.mileage_km}
+
+    later = today + timedelta(days=41)
+    log.async_keep_mileage(VIN, later, car.state.mileage_km + 900)
+    assert log.mileage(VIN) == {later: car.state.mileage_km + 900}
+    # One day of mileage tells no consumption yet.
+    assert entry.runtime_data.vehicles[VIN].energy.consumption.kwh_per_100km is None

@@ -77,6 +77,22 @@ def _vehicle_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
         "notification_settings": async_redact_data(
             vehicle.notification_settings, TO_REDACT
         ),
+        "energy": _energy_diagnostics(vehicle),
+    }
+
+
+def _energy_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
+    """Return what the charged energy and the estimates are built from."""
+    energy = vehicle.energy
+    power = vehicle.charging_power
+    consumption = energy.consumption
+    return {
+        "statistic_id": energy.statistic_id if energy.sessions else None,
+        "sessions_kept": len(energy.sessions),
+        "total_kwh": energy.total_kwh,
+        "charging_power": {"kw": power.kw, "source": power.source.value},
+        "kwh_per_100km": consumption.kwh_per_100km,
+        "km_per_charge": consumption.km_per_charge,
     }
 
 
