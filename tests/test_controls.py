@@ -315,6 +315,24 @@ async def test_charge_limit_is_optimistic_then_confirmed(
     assert refused.value.translation_key == "charge_limit_step"
 
 
+async def test_charge_limit_refused_when_the_other_is_unknown(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A car that never reported its minimum gets no guess: an error, nothing sent."""
+    freezer.move_to(START)
+    _, car = await _setup(hass, fake_cloud, "megane_e_tech")
+    car.settings.soc_min = None  # type: ignore[assignment] - an odd answer
+    with pytest.raises(HomeAssistantError) as refused:
+        await hass.services.async_call(
+            NUMBER_DOMAIN,
+            SERVICE_SET_VALUE,
+            {ATTR_ENTITY_ID: "number.aa_001_aa_target_charge_level", "value": 90},
+            blocking=True,
+        )
+    assert refused.value.translation_key == "charge_limits_unknown"
+    assert fake_cloud.requests.count(endpoint="soc-levels", method="POST") == 0
+
+
 @pytest.mark.parametrize(
     ("profile", "stop"), [("zoe_40", "cancel"), ("renault_5", "stop")]
 )

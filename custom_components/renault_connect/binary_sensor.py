@@ -159,10 +159,10 @@ class DataStalledBinarySensor(AccountEntity, BinarySensorEntity):
         return {"last_fresh_data": self.hub.watchdog.last_fresh_data.isoformat()}
 
 
-class RenaultBinarySensor(RenaultConnectEntity, BinarySensorEntity):
+class RenaultBinarySensor[T](RenaultConnectEntity[T], BinarySensorEntity):
     """A two-state value of a vehicle."""
 
-    entity_description: RenaultBinarySensorEntityDescription[Any]
+    entity_description: RenaultBinarySensorEntityDescription[T]
 
     @property
     def is_on(self) -> bool | None:

@@ -18,6 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
 from .car_models import HVAC_STATUS, CarCommand
+from .cloud import HvacStatus
 from .commands import async_send
 from .const import DOMAIN, MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
@@ -54,7 +55,9 @@ async def async_setup_entry(
     )
 
 
-class PreconditioningClimate(RenaultConnectEntity, ClimateEntity, RestoreEntity):
+class PreconditioningClimate(
+    RenaultConnectEntity[HvacStatus], ClimateEntity, RestoreEntity
+):
     """Starts and stops preconditioning; the target temperature is remembered."""
 
     entity_description: PreconditioningDescription

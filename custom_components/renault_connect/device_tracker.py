@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .car_models import LOCATION
+from .cloud import Location
 from .compat import TrackerEntity, TrackerEntityDescription
 from .entity import (
     RenaultConnectEntity,
@@ -46,7 +47,7 @@ async def async_setup_entry(
     async_add_entities(vehicle_entities(entry, TRACKERS, RenaultDeviceTracker))
 
 
-class RenaultDeviceTracker(RenaultConnectEntity, TrackerEntity):
+class RenaultDeviceTracker(RenaultConnectEntity[Location], TrackerEntity):
     """The GPS position the car uploaded last."""
 
     _attr_source_type = SourceType.GPS
@@ -73,7 +74,7 @@ class RenaultDeviceTracker(RenaultConnectEntity, TrackerEntity):
         }
 
 
-def heading(value: Any) -> float | None:
+def heading(value: object) -> float | None:
     """Return a heading in degrees clockwise from north (None if absurd)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None

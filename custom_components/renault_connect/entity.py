@@ -11,6 +11,7 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .car_models import Field, ModelProfile
+from .coordinator import EndpointCoordinator
 from .hub import RenaultConnectConfigEntry, RenaultHub
 from .vehicle import CarCoordinator, RenaultConnectVehicle
 
@@ -54,14 +55,16 @@ class VehicleEntity(Entity):
         self._attr_device_info = vehicle.device_info
 
 
-class RenaultConnectEntity(CoordinatorEntity[CarCoordinator], VehicleEntity):
-    """An entity fed by one endpoint coordinator of a vehicle."""
+class RenaultConnectEntity[T](
+    CoordinatorEntity[EndpointCoordinator[RenaultConnectVehicle, T]], VehicleEntity
+):
+    """An entity fed by one endpoint coordinator of a vehicle, typed by its answer."""
 
     entity_description: RenaultConnectEntityDescription
 
     def __init__(
         self,
-        coordinator: CarCoordinator,
+        coordinator: EndpointCoordinator[RenaultConnectVehicle, T],
         description: RenaultConnectEntityDescription,
     ) -> None:
         """Follow the coordinator of the entity's endpoint."""
@@ -69,8 +72,8 @@ class RenaultConnectEntity(CoordinatorEntity[CarCoordinator], VehicleEntity):
         VehicleEntity.__init__(self, coordinator.vehicle, description)
 
     @property
-    def data(self) -> Any:
-        """Return what the endpoint answered last."""
+    def data(self) -> T:
+        """Return what the endpoint answered last (available: not None)."""
         return self.coordinator.data
 
     @property
@@ -111,7 +114,7 @@ class AccountEntity(Entity):
         )
 
 
-def vehicle_entities[D: RenaultConnectEntityDescription, E: RenaultConnectEntity](
+def vehicle_entities[D: RenaultConnectEntityDescription, E: RenaultConnectEntity[Any]](
     entry: RenaultConnectConfigEntry,
     descriptions: Iterable[D],
     entity_class: Callable[[CarCoordinator, D], E],

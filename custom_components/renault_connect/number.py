@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from homeassistant.components.number import (
     NumberDeviceClass,
@@ -13,10 +13,11 @@ from homeassistant.components.number import (
 )
 from homeassistant.const import PERCENTAGE
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .car_models import SOC_LEVELS
+from .cloud import SocLevels
 from .commands import Command
 from .const import DOMAIN
 from .entity import (
@@ -33,9 +34,10 @@ PARALLEL_UPDATES = 1
 
 @dataclass(frozen=True, kw_only=True)
 class ChargeLimitDescription(RenaultConnectEntityDescription, NumberEntityDescription):
-    """A charge level limit: which field it is, in the soc-levels answer."""
+    """A charge level limit: its field in the soc-levels answer, and its reading."""
 
     field: str
+    value_fn: Callable[[SocLevels], int | None]
 
 
 CHARGE_LIMITS: tuple[ChargeLimitDescription, ...] = (
@@ -44,6 +46,7 @@ CHARGE_LIMITS: tuple[ChargeLimitDescription, ...] = (
         translation_key="charge_limit_min",
         endpoint=SOC_LEVELS,
         field="socMin",
+        value_fn=lambda data: data.socMin,
         native_min_value=15,
         native_max_value=45,
         native_step=5,
@@ -56,6 +59,7 @@ CHARGE_LIMITS: tuple[ChargeLimitDescription, ...] = (
         translation_key="charge_limit_target",
         endpoint=SOC_LEVELS,
         field="socTarget",
+        value_fn=lambda data: data.socTarget,
         native_min_value=55,
         native_max_value=100,
         native_step=5,
@@ -75,10 +79,24 @@ async def async_setup_entry(
     async_add_entities(vehicle_entities(entry, CHARGE_LIMITS, ChargeLimitNumber))
 
 
-def _both_limits(current: Any, overlay: Overlay) -> dict[str, int]:
-    """Return both limits: the car's, with every change laid on them."""
-    limits = {"socMin": current.socMin, "socTarget": current.socTarget}
-    return {**limits, **overlay.fields}
+def _both_limits(current: SocLevels, overlay: Overlay) -> dict[str, int]:
+    """Return both limits: the car's, with every change laid on them.
+
+    A limit the car never reported, and no change sets, cannot be sent.
+    """
+    limits: dict[str, int | None] = {
+        **{
+            description.field: description.value_fn(current)
+            for description in CHARGE_LIMITS
+        },
+        **overlay.fields,
+    }
+    known = {field: value for field, value in limits.items() if value is not None}
+    if len(known) < len(limits):
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="charge_limits_unknown"
+        )
+    return known
 
 
 def _send_limits(limits: dict[str, int]) -> Command[object]:
@@ -88,12 +106,15 @@ def _send_limits(limits: dict[str, int]) -> Command[object]:
     )
 
 
-def _limits_shown(data: Any, limits: dict[str, int]) -> bool:
+def _limits_shown(data: SocLevels, limits: dict[str, int]) -> bool:
     """Tell whether the car shows both limits sent."""
-    return all(getattr(data, name, None) == value for name, value in limits.items())
+    return all(
+        description.value_fn(data) == limits[description.field]
+        for description in CHARGE_LIMITS
+    )
 
 
-class ChargeLimitNumber(RenaultConnectEntity, NumberEntity):
+class ChargeLimitNumber(RenaultConnectEntity[SocLevels], NumberEntity):
     """A charge limit; shows the new value at once while the car confirms it."""
 
     entity_description: ChargeLimitDescription
@@ -104,8 +125,7 @@ class ChargeLimitNumber(RenaultConnectEntity, NumberEntity):
         """Return the limit being set, or the one the car reported."""
         if self._pending is not None:
             return self._pending
-        value: float | None = getattr(self.data, self.entity_description.field)
-        return value
+        return self.entity_description.value_fn(self.data)
 
     async def async_set_native_value(self, value: float) -> None:
         """Send both limits, this one changed."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +13,11 @@ from .car_models import CHARGE_SCHEDULE, CarCommand
 from .car_schedules import kcm_document
 from .car_states import CHARGE_MODES, enum_state
 from .commands import Command, async_send, send_ev_settings
-from .endpoints import CHARGE_MODE_SOURCES
+from .coordinator import EndpointCoordinator
+from .endpoints import CHARGE_MODE_SOURCES, ChargeModeSource
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
 from .hub import RenaultConnectConfigEntry
-from .vehicle import CarCoordinator, RenaultConnectVehicle
+from .vehicle import RenaultConnectVehicle
 from .writes import Overlay, Write
 
 # Commands are sent one at a time.
@@ -31,17 +31,15 @@ class ChargeModeDescription(RenaultConnectEntityDescription, SelectEntityDescrip
     """The charge mode, read from one endpoint."""
 
 
-def _charge_mode_source(
-    vehicle: RenaultConnectVehicle,
-) -> tuple[CarCoordinator, Callable[[Any], str | None]] | None:
-    """Return where the car keeps its charge mode, if it can be changed there."""
+def _charge_mode_select(vehicle: RenaultConnectVehicle) -> ChargeModeSelect[Any] | None:
+    """Return the charge mode where the car keeps it, if it can be changed there."""
     for source in CHARGE_MODE_SOURCES:
         if (coordinator := vehicle.coordinators.get(source.endpoint)) is None:
             continue
         if source.endpoint == CHARGE_SCHEDULE or vehicle.profile.accepts(
             CarCommand.SET_CHARGE_MODE
         ):
-            return coordinator, source.read
+            return ChargeModeSelect(coordinator, source)
         return None
     return None
 
@@ -53,9 +51,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the charge mode of every vehicle that lets it be changed."""
     async_add_entities(
-        ChargeModeSelect(*source)
+        select
         for vehicle in entry.runtime_data.vehicles.values()
-        if (source := _charge_mode_source(vehicle))
+        if (select := _charge_mode_select(vehicle))
     )
 
 
@@ -64,14 +62,16 @@ def _charge_mode_command(spelling: str) -> Command[object]:
     return lambda api: api.set_charge_mode(spelling)
 
 
-class ChargeModeSelect(RenaultConnectEntity, SelectEntity):
+class ChargeModeSelect[T](RenaultConnectEntity[T], SelectEntity):
     """Charge now, or follow the schedules."""
 
     _attr_options = CHARGE_MODE_OPTIONS
     entity_description: ChargeModeDescription
 
     def __init__(
-        self, coordinator: CarCoordinator, read: Callable[[Any], str | None]
+        self,
+        coordinator: EndpointCoordinator[RenaultConnectVehicle, T],
+        source: ChargeModeSource[T],
     ) -> None:
         """Read the mode from the endpoint the model keeps it in."""
         super().__init__(
@@ -82,9 +82,9 @@ class ChargeModeSelect(RenaultConnectEntity, SelectEntity):
                 endpoint=coordinator.description.key,
             ),
         )
-        self._read = read
+        self._read = source.read
 
-    def _mode(self, data: Any) -> str | None:
+    def _mode(self, data: T) -> str | None:
         """Return the charge mode an answer shows."""
         return enum_state(CHARGE_MODES, self._read(data), "charge mode")
 

@@ -650,8 +650,8 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
 )
 
 
-def _exists(
-    vehicle: RenaultConnectVehicle, description: RenaultSensorEntityDescription[Any]
+def _exists[T](
+    vehicle: RenaultConnectVehicle, description: RenaultSensorEntityDescription[T]
 ) -> bool:
     """Tell whether a sensor makes sense for the car, from what it sent first."""
     if not description.needs_value:
@@ -749,10 +749,10 @@ async def async_setup_entry(
     async_add_entities(entities)
 
 
-class RenaultSensor(RenaultConnectEntity, SensorEntity):
+class RenaultSensor[T](RenaultConnectEntity[T], SensorEntity):
     """A value of a vehicle."""
 
-    entity_description: RenaultSensorEntityDescription[Any]
+    entity_description: RenaultSensorEntityDescription[T]
 
     @property
     def native_value(self) -> SensorValue:

@@ -42,7 +42,7 @@ class ScheduleSwitchDescription(
     number: int
 
 
-def _activations(store: ScheduleStore, data: Any) -> dict[int, bool]:
+def _activations(store: ScheduleStore, data: object) -> dict[int, bool]:
     """Return whether each schedule of an answer is on, by schedule id."""
     described = store.describe(data, dt_util.get_default_time_zone(), dt_util.utcnow())
     return {item["id"]: bool(item["activated"]) for item in described["schedules"]}
@@ -87,7 +87,7 @@ async def async_setup_entry(
     )
 
 
-class ScheduleSwitch(RenaultConnectEntity, SwitchEntity):
+class ScheduleSwitch(RenaultConnectEntity[object], SwitchEntity):
     """Whether one schedule is active."""
 
     entity_description: ScheduleSwitchDescription
