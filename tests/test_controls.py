@@ -33,6 +33,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.renault_connect import cloud
+from custom_components.renault_connect.const import DOMAIN
 from fake_renault_cloud import FakeRenaultCloud, FakeVehicle, Fault
 from fake_renault_cloud.profiles import ChargePolicy
 
@@ -690,3 +691,27 @@ async def test_last_preconditioning_read_after_it_ends(
     assert state.state == session.start.isoformat()
     assert state.attributes["requested"] == session.requested
     assert _state(hass, result) == "ok"
+
+
+async def test_climate_shows_the_temperature_an_action_sent(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """start_preconditioning at 20.5 °C: the climate card's target says 20.5 at once."""
+    freezer.move_to(START)
+    entry, _ = await _setup(hass, fake_cloud, "zoe_50")
+    vehicle = entry.runtime_data.vehicles[VIN]
+    climate = "climate.aa_001_aa_preconditioning"
+    assert hass.states.get(climate).attributes["temperature"] != 20.5
+
+    await hass.services.async_call(
+        DOMAIN,
+        "start_preconditioning",
+        {"device_id": vehicle.device_id, "temperature": 20.5},
+        blocking=True,
+    )
+
+    state = hass.states.get(climate)
+    assert state.attributes["temperature"] == 20.5
+    # No cabin sensor on this car: no "current" temperature rather than the outside one.
+    assert state.attributes["current_temperature"] is None
+    assert vehicle.preconditioning.target_temperature == 20.5

@@ -20,6 +20,7 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from .car_models import HVAC_STATUS, CarCommand
 from .cloud import HvacStatus
 from .commands import async_send
+from .compat import NATIVE_CLIMATE_TEMPERATURES
 from .const import DOMAIN, MAX_HVAC_TEMPERATURE, MIN_HVAC_TEMPERATURE
 from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
 from .hub import RenaultConnectConfigEntry
@@ -58,10 +59,14 @@ async def async_setup_entry(
 class PreconditioningClimate(
     RenaultConnectEntity[HvacStatus], ClimateEntity, RestoreEntity
 ):
-    """Starts and stops preconditioning; the target temperature is remembered."""
+    """Starts and stops preconditioning; the target temperature is remembered.
+
+    The target is the temperature last asked for, from here or by an action.
+    Home Assistant 2026.11 reads temperatures through their `native_` names;
+    older versions through the plain ones, given below only for them.
+    """
 
     entity_description: PreconditioningDescription
-    _attr_temperature_unit = UnitOfTemperature.CELSIUS
     _attr_min_temp = MIN_HVAC_TEMPERATURE
     _attr_max_temp = MAX_HVAC_TEMPERATURE
     _attr_target_temperature_step = TEMPERATURE_STEP
@@ -70,10 +75,48 @@ class PreconditioningClimate(
     async def async_added_to_hass(self) -> None:
         """Take back the last target temperature, or the vehicle's option."""
         await super().async_added_to_hass()
-        self._attr_target_temperature = self.vehicle.hvac_temperature
+        preconditioning = self.vehicle.preconditioning
+        if preconditioning.target_temperature is not None:
+            return
+        preconditioning.target_temperature = self.vehicle.hvac_temperature
         last = await self.async_get_last_state()
         if last is not None and last.attributes.get(ATTR_TEMPERATURE) is not None:
-            self._attr_target_temperature = float(last.attributes[ATTR_TEMPERATURE])
+            preconditioning.target_temperature = float(
+                last.attributes[ATTR_TEMPERATURE]
+            )
+
+    @property
+    def native_temperature_unit(self) -> str:
+        """Return the unit of the car's temperatures."""
+        return UnitOfTemperature.CELSIUS
+
+    @property
+    def native_target_temperature(self) -> float | None:
+        """Return the temperature last asked for."""
+        return self.vehicle.preconditioning.target_temperature
+
+    @property
+    def native_current_temperature(self) -> float | None:
+        """Return the temperature inside (none on a car without a cabin sensor)."""
+        temperature: float | None = self.data.internalTemperature
+        return temperature
+
+    if not NATIVE_CLIMATE_TEMPERATURES:  # pragma: no branch - version-dependent
+
+        @property
+        def temperature_unit(self) -> str:
+            """Return the unit (Home Assistant before 2026.11)."""
+            return self.native_temperature_unit
+
+        @property
+        def target_temperature(self) -> float | None:
+            """Return the target (Home Assistant before 2026.11)."""
+            return self.native_target_temperature
+
+        @property
+        def current_temperature(self) -> float | None:
+            """Return the temperature inside (Home Assistant before 2026.11)."""
+            return self.native_current_temperature
 
     @property
     def _can_stop(self) -> bool:
@@ -105,16 +148,6 @@ class PreconditioningClimate(
             return None
         return HVACMode.HEAT_COOL if running else HVACMode.OFF
 
-    @property
-    def current_temperature(self) -> float | None:
-        """Return the temperature inside, or outside when the car has no sensor."""
-        temperature: float | None = (
-            self.data.internalTemperature
-            if self.data.internalTemperature is not None
-            else self.data.externalTemperature
-        )
-        return temperature
-
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
         """Start or stop preconditioning (refused where the car ignores a stop)."""
         if hvac_mode != HVACMode.HEAT_COOL and not self._can_stop:
@@ -124,7 +157,9 @@ class PreconditioningClimate(
                 translation_placeholders={"model": self.vehicle.model or ""},
             )
         if hvac_mode == HVACMode.HEAT_COOL:
-            temperature = self.target_temperature or self.vehicle.hvac_temperature
+            temperature = (
+                self.native_target_temperature or self.vehicle.hvac_temperature
+            )
             await async_send(
                 self.vehicle,
                 "preconditioning",
@@ -142,7 +177,7 @@ class PreconditioningClimate(
         """Remember the target; restart preconditioning with it when it runs."""
         temperature = float(kwargs[ATTR_TEMPERATURE])
         check_hvac_temperature(temperature)
-        self._attr_target_temperature = temperature
+        self.vehicle.preconditioning.target_temperature = temperature
         self.async_write_ha_state()
         if (mode := kwargs.get(ATTR_HVAC_MODE)) is not None:
             await self.async_set_hvac_mode(mode)

@@ -8,10 +8,15 @@ lives elsewhere.
 from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined, unused-ignore]
     BinarySensorDeviceClass,
 )
+from homeassistant.components.climate import ClimateEntity
 from homeassistant.components.device_tracker import (  # type: ignore[attr-defined, unused-ignore]
     TrackerEntity,
     TrackerEntityDescription,
 )
+
+# Home Assistant 2026.11 and newer read climate temperatures as `native_...`
+# (the plain names are deprecated, to stop working in 2027.11).
+NATIVE_CLIMATE_TEMPERATURES = hasattr(ClimateEntity, "native_current_temperature")
 
 try:  # Home Assistant 2026.9 and newer validate with probatio
     import probatio as vol  # type: ignore[import-not-found, unused-ignore]
@@ -28,6 +33,7 @@ except ImportError:  # pragma: no cover - older versions
     )
 
 __all__ = [
+    "NATIVE_CLIMATE_TEMPERATURES",
     "BinarySensorDeviceClass",
     "RepairsFlowResult",
     "TrackerEntity",

@@ -87,6 +87,8 @@ class PreconditioningState:
         self._seen_running = False
         self._unsub_start: CALLBACK_TYPE | None = None
         self._unsub_end: CALLBACK_TYPE | None = None
+        self.target_temperature: float | None = None
+        """The temperature last asked for (an action, or the climate entity)."""
 
     def is_running(self, data: Any) -> bool | None:
         """Tell whether preconditioning runs now (None: the car does not say)."""
@@ -100,14 +102,23 @@ class PreconditioningState:
         return start <= dt_util.utcnow() < end
 
     @callback
-    def async_sent(self, *, running: bool, start: datetime | None = None) -> None:
+    def async_sent(
+        self,
+        *,
+        running: bool,
+        start: datetime | None = None,
+        temperature: float | None = None,
+    ) -> None:
         """Follow a start (now or at ``start``) or a stop the cloud accepted."""
+        if temperature is not None:
+            self.target_temperature = temperature
         if self._trusted:
             if start is None:
                 expected = "on" if running else "off"
                 self.vehicle.async_watch(
                     HVAC_STATUS, lambda data: data.hvacStatus == expected
                 )
+            self._async_changed(None)
             return
         self.async_cancel()
         if running:

@@ -171,7 +171,9 @@ async def _async_start_preconditioning(call: ServiceCall) -> None:
                 days=MAX_START_DELAY.days,
             )
     await _async_send(call, vehicle, lambda api: api.set_ac_start(temperature, start))
-    vehicle.preconditioning.async_sent(running=True, start=start)
+    vehicle.preconditioning.async_sent(
+        running=True, start=start, temperature=temperature
+    )
 
 
 def _store(
