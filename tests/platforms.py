@@ -115,11 +115,13 @@ async def snapshot_profile(
     if profile in without:
         assert not er.async_entries_for_config_entry(entity_registry, entry.entry_id)
         return
-    await snapshot_platform(
-        hass,
-        entity_registry,
-        snapshot.with_defaults(
-            extension_class=VersionSnapshotExtension, exclude=exclude
-        ),
-        entry.entry_id,
+    versioned = snapshot.with_defaults(
+        extension_class=VersionSnapshotExtension, exclude=exclude
     )
+    await snapshot_platform(hass, entity_registry, versioned, entry.entry_id)
+    # Which entities exist, listed: an entity that disappears fails here
+    # (an unused snapshot of it goes unnoticed when tests run in parallel).
+    assert sorted(
+        item.entity_id
+        for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    ) == versioned(name="entity_ids")

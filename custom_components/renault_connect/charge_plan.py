@@ -131,8 +131,15 @@ class ChargePlanner:
 
     @property
     def can_plan(self) -> bool:
-        """Tell whether the car can start a charge remotely."""
-        return self.vehicle.profile.accepts(CarCommand.CHARGE_START)
+        """Tell whether the car can start and stop a charge remotely.
+
+        Every plan ends (at a time or a level), so a car that cannot stop a
+        charge through the cloud gets none, nor the sensors that show one.
+        """
+        profile = self.vehicle.profile
+        return profile.accepts(CarCommand.CHARGE_START) and profile.accepts(
+            CarCommand.CHARGE_STOP
+        )
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -163,7 +170,7 @@ class ChargePlanner:
     ) -> None:
         """Check and replace the vehicle's plan."""
         now = dt_util.utcnow()
-        if not self.can_plan:
+        if not self.vehicle.profile.accepts(CarCommand.CHARGE_START):
             raise invalid(translation_key="plan_not_supported")
         if (stop is None) == (target_level is None):
             raise invalid(translation_key="plan_needs_stop_or_level")
