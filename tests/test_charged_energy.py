@@ -233,3 +233,24 @@ async def test_daily_mileage_kept_for_the_consumption(
     assert log.mileage(VIN) == {later: car.state.mileage_km + 900}
     # One day of mileage tells no consumption yet.
     assert entry.runtime_data.vehicles[VIN].energy.consumption.kwh_per_100km is None
+
+
+@pytest.mark.usefixtures("recorder_mock")
+async def test_charged_energy_sensor_counts_each_session_once(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """The total grows by each session's energy, read twice or not."""
+    entry, car = await _setup(hass, fake_cloud, freezer)
+    sensor = "sensor.aa_001_aa_charged_energy"
+    assert hass.states.get(sensor).state == "unknown"
+    assert hass.states.get(sensor).attributes["state_class"] == "total_increasing"
+
+    await _charge(hass, freezer, car, 1)
+    await _read_charges(hass, entry)
+    await _read_charges(hass, entry)
+
+    [session] = car.charge_sessions
+    assert float(hass.states.get(sensor).state) == pytest.approx(
+        round(session.energy_kwh, 2)
+    )
+    assert hass.states.get("sensor.aa_001_aa_consumption_30_days").state == "unknown"

@@ -18,6 +18,7 @@ from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
     UnitOfEnergy,
+    UnitOfEnergyDistance,
     UnitOfLength,
     UnitOfPower,
     UnitOfPressure,
@@ -25,7 +26,7 @@ from homeassistant.const import (
     UnitOfTime,
     UnitOfVolume,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
@@ -661,32 +662,84 @@ def _exists[T](
 
 
 @dataclass(frozen=True, kw_only=True)
-class ChargePlanSensorDescription(SensorEntityDescription):
-    """A sensor of the vehicle's charge plan."""
+class VehicleSensorDescription(SensorEntityDescription):
+    """A value the integration works out for a car, and what it follows."""
 
     value_fn: Callable[[RenaultConnectVehicle], SensorValue]
+    follow_fn: Callable[[RenaultConnectVehicle, CALLBACK_TYPE], CALLBACK_TYPE]
 
 
-PLAN_SENSORS: tuple[ChargePlanSensorDescription, ...] = (
-    ChargePlanSensorDescription(
+def _follow_plan(
+    vehicle: RenaultConnectVehicle, update: CALLBACK_TYPE
+) -> CALLBACK_TYPE:
+    """Follow the car's charge plan."""
+    return vehicle.planner.async_add_listener(update)
+
+
+def _follow_energy(
+    vehicle: RenaultConnectVehicle, update: CALLBACK_TYPE
+) -> CALLBACK_TYPE:
+    """Follow the car's charge sessions and mileage."""
+    return vehicle.energy.async_add_listener(update)
+
+
+PLAN_SENSORS: tuple[VehicleSensorDescription, ...] = (
+    VehicleSensorDescription(
         key="planned_charge_start",
         translation_key="planned_charge_start",
         value_fn=lambda vehicle: plan.start if (plan := vehicle.planner.plan) else None,
+        follow_fn=_follow_plan,
         device_class=SensorDeviceClass.TIMESTAMP,
     ),
-    ChargePlanSensorDescription(
+    VehicleSensorDescription(
         key="planned_charge_stop",
         translation_key="planned_charge_stop",
         value_fn=lambda vehicle: plan.stop if (plan := vehicle.planner.plan) else None,
+        follow_fn=_follow_plan,
         device_class=SensorDeviceClass.TIMESTAMP,
     ),
-    ChargePlanSensorDescription(
+    VehicleSensorDescription(
         key="planned_charge_level",
         translation_key="planned_charge_level",
         value_fn=lambda vehicle: vehicle.planner.estimated_final_level(
             vehicle.battery_capacity
         ),
+        follow_fn=_follow_plan,
         native_unit_of_measurement=PERCENTAGE,
+    ),
+)
+
+# Cars that list their charge sessions: what they charged, and what they use.
+ENERGY_SENSORS: tuple[VehicleSensorDescription, ...] = (
+    VehicleSensorDescription(
+        key="charged_energy",
+        translation_key="charged_energy",
+        value_fn=lambda vehicle: vehicle.energy.total_kwh,
+        follow_fn=_follow_energy,
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=1,
+    ),
+    VehicleSensorDescription(
+        key="consumption",
+        translation_key="consumption",
+        value_fn=lambda vehicle: vehicle.energy.consumption.kwh_per_100km,
+        follow_fn=_follow_energy,
+        device_class=SensorDeviceClass.ENERGY_DISTANCE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfEnergyDistance.KILO_WATT_HOUR_PER_100_KM,
+        suggested_display_precision=1,
+    ),
+    VehicleSensorDescription(
+        key="distance_per_charge",
+        translation_key="distance_per_charge",
+        value_fn=lambda vehicle: vehicle.energy.consumption.km_per_charge,
+        follow_fn=_follow_energy,
+        device_class=SensorDeviceClass.DISTANCE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfLength.KILOMETERS,
+        suggested_display_precision=0,
     ),
 )
 
@@ -737,10 +790,12 @@ async def async_setup_entry(
         if _exists(entity.vehicle, entity.entity_description)
     ]
     entities.extend(
-        ChargePlanSensor(vehicle, description)
+        VehicleSensor(vehicle, description)
         for vehicle in entry.runtime_data.vehicles.values()
-        if vehicle.planner.can_plan
-        for description in PLAN_SENSORS
+        for description in (
+            *(PLAN_SENSORS if vehicle.planner.can_plan else ()),
+            *(ENERGY_SENSORS if CHARGES in vehicle.coordinators else ()),
+        )
     )
     entities.extend(
         AccountSensor(entry.runtime_data, description)
@@ -770,21 +825,22 @@ class RenaultSensor[T](RenaultConnectEntity[T], SensorEntity):
         return self.entity_description.attributes_fn(self.data)
 
 
-class ChargePlanSensor(VehicleEntity, SensorEntity):
-    """When the planned charge starts and stops, and the level it should reach."""
+class VehicleSensor(VehicleEntity, SensorEntity):
+    """A value worked out for a car: its charge plan, its energy."""
 
-    entity_description: ChargePlanSensorDescription
+    _attr_should_poll = False
+    entity_description: VehicleSensorDescription
 
     async def async_added_to_hass(self) -> None:
-        """Follow the plan."""
+        """Follow what the value comes from."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self.vehicle.planner.async_add_listener(self.async_write_ha_state)
+            self.entity_description.follow_fn(self.vehicle, self.async_write_ha_state)
         )
 
     @property
     def native_value(self) -> SensorValue:
-        """Return the plan's value."""
+        """Return the value."""
         return self.entity_description.value_fn(self.vehicle)
 
 
