@@ -49,6 +49,20 @@ async def _charge(
     await wait(hass, freezer, 60)
 
 
+async def _charged(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    *,
+    hours: float,
+) -> tuple[MockConfigEntry, FakeVehicle]:
+    """Set a ZOE up, charge it once, and read its sessions."""
+    entry, car = await _setup(hass, fake_cloud, freezer)
+    await _charge(hass, freezer, car, hours)
+    await _read_charges(hass, entry)
+    return entry, car
+
+
 async def _read_charges(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Read the charge sessions now, as a poll does, and let the recorder write."""
     await entry.runtime_data.vehicles[VIN].coordinators["charges"].async_refresh()
@@ -104,9 +118,7 @@ async def test_sessions_become_hourly_statistics(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A two-hour charge lands on the hours it ran; read again, it counts once."""
-    entry, car = await _setup(hass, fake_cloud, freezer)
-    await _charge(hass, freezer, car, 2)
-    await _read_charges(hass, entry)
+    entry, car = await _charged(hass, fake_cloud, freezer, hours=2)
     [session] = car.charge_sessions
     statistic_id = _statistic_id(entry)
 
@@ -138,9 +150,7 @@ async def test_restart_imports_nothing_twice_and_repairs_what_is_missing(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """After a restart the sums are the same; sessions of the downtime are added."""
-    entry, car = await _setup(hass, fake_cloud, freezer)
-    await _charge(hass, freezer, car, 1)
-    await _read_charges(hass, entry)
+    entry, car = await _charged(hass, fake_cloud, freezer, hours=1)
     statistic_id = _statistic_id(entry)
     first = car.charge_sessions[0]
 
@@ -174,9 +184,7 @@ async def test_rows_go_on_every_hour(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Hours without charging get their row: the dashboard's days start on one."""
-    entry, car = await _setup(hass, fake_cloud, freezer)
-    await _charge(hass, freezer, car, 1)
-    await _read_charges(hass, entry)
+    entry, car = await _charged(hass, fake_cloud, freezer, hours=1)
     for _ in range(3):
         await wait(hass, freezer, 3600)
     await async_wait_recording_done(hass)
@@ -198,9 +206,7 @@ async def test_statistic_lost_by_the_recorder_is_written_again(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The kept sessions rebuild the statistic at the next start, with no read."""
-    entry, car = await _setup(hass, fake_cloud, freezer)
-    await _charge(hass, freezer, car, 1)
-    await _read_charges(hass, entry)
+    entry, car = await _charged(hass, fake_cloud, freezer, hours=1)
     statistic_id = _statistic_id(entry)
     assert await hass.config_entries.async_unload(entry.entry_id)
     get_instance(hass).async_clear_statistics([statistic_id])
