@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.renault_connect.charge_estimate import (
@@ -98,3 +99,34 @@ async def test_a_car_learns_its_power_from_its_sessions(
     assert vehicle.charging_power == ChargingPower(
         car.profile.powertrain.charge_kw, PowerSource.SESSIONS
     )
+
+
+async def test_level_estimated_each_minute_while_charging(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """Between two reads the estimate follows the car, minute by minute."""
+    freezer.move_to("2026-11-20T18:30:00+00:00")
+    entry = await setup_profile(hass, fake_cloud, "zoe_50", Platform.SENSOR)
+    estimate = "sensor.aa_001_aa_battery_estimated_while_charging"
+    target = "sensor.aa_001_aa_charge_target_reached_estimated"
+    assert hass.states.get(estimate).state == "unknown"
+
+    car = fake_cloud.vehicles[VIN]
+    car.plug_in()
+    await (
+        entry.runtime_data.vehicles[VIN].coordinators["battery-status"].async_refresh()
+    )
+    await hass.async_block_till_done()
+    reads = fake_cloud.requests.count(endpoint="battery-status")
+    levels = []
+    for _ in range(3):
+        await wait(hass, freezer, 60)
+        levels.append(float(hass.states.get(estimate).state))
+        assert levels[-1] == pytest.approx(car.state.battery_level, abs=1.0)
+    assert levels == sorted(levels)
+    assert levels[-1] > levels[0]
+    # Moved by the minutes alone: the battery was not read meanwhile.
+    assert fake_cloud.requests.count(endpoint="battery-status") == reads
+    reached = dt_util.parse_datetime(hass.states.get(target).state)
+    assert reached is not None
+    assert reached > dt_util.utcnow()

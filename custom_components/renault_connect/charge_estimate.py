@@ -122,3 +122,26 @@ def estimated_level(
     return level_after(
         level, max(now - read_at, timedelta()), power.kw, capacity_kwh, limit
     )
+
+
+@dataclass(frozen=True)
+class ChargeForecast:
+    """A running charge: the level now (estimated), its target, when it gets there."""
+
+    level: float
+    target: float
+    reached_at: datetime
+
+
+def forecast(
+    reading: tuple[float, datetime],
+    now: datetime,
+    power: ChargingPower,
+    capacity_kwh: float,
+    target: float,
+) -> ChargeForecast:
+    """Forecast a running charge from the car's last reading."""
+    level = estimated_level(reading, now, power, capacity_kwh, max(target, reading[0]))
+    return ChargeForecast(
+        level, target, now + time_to_level(level, target, power.kw, capacity_kwh)
+    )

@@ -709,6 +709,37 @@ PLAN_SENSORS: tuple[VehicleSensorDescription, ...] = (
     ),
 )
 
+
+def _follow_charge(
+    vehicle: RenaultConnectVehicle, update: CALLBACK_TYPE
+) -> CALLBACK_TYPE:
+    """Follow the battery's answers, and the minutes in between."""
+    return vehicle.async_follow_charge(update)
+
+
+# Electric cars whose battery size is known: a running charge, between reads.
+CHARGE_FORECAST_SENSORS: tuple[VehicleSensorDescription, ...] = (
+    VehicleSensorDescription(
+        key="estimated_battery_level",
+        translation_key="estimated_battery_level",
+        value_fn=lambda vehicle: (
+            forecast.level if (forecast := vehicle.charge_forecast()) else None
+        ),
+        follow_fn=_follow_charge,
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
+    ),
+    VehicleSensorDescription(
+        key="charge_target_reached_at",
+        translation_key="charge_target_reached_at",
+        value_fn=lambda vehicle: (
+            forecast.reached_at if (forecast := vehicle.charge_forecast()) else None
+        ),
+        follow_fn=_follow_charge,
+        device_class=SensorDeviceClass.TIMESTAMP,
+    ),
+)
+
 # Cars that list their charge sessions: what they charged, and what they use.
 ENERGY_SENSORS: tuple[VehicleSensorDescription, ...] = (
     VehicleSensorDescription(
@@ -795,6 +826,12 @@ async def async_setup_entry(
         for description in (
             *(PLAN_SENSORS if vehicle.planner.can_plan else ()),
             *(ENERGY_SENSORS if CHARGES in vehicle.coordinators else ()),
+            *(
+                CHARGE_FORECAST_SENSORS
+                if BATTERY in vehicle.coordinators
+                and vehicle.battery_capacity is not None
+                else ()
+            ),
         )
     )
     entities.extend(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Mapping
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
 
 from .car_models import (
     BATTERY,
@@ -17,14 +20,22 @@ from .car_models import (
     COCKPIT,
     CONTRACTS,
     HVAC_STATUS,
+    SOC_LEVELS,
     Field,
     profile_for,
 )
 from .car_states import is_charging
-from .charge_estimate import ChargingPower, learned_power
+from .charge_estimate import (
+    FULL,
+    ChargeForecast,
+    ChargingPower,
+    forecast,
+    learned_power,
+)
 from .charge_plan import ChargePlanner
 from .charged_energy import ChargedEnergy
 from .cloud import CarDetails, CarLink
+from .cloud_time import cloud_time
 from .commands import CommandAccount, ConfirmationWatch
 from .const import (
     CONF_BATTERY_CAPACITY,
@@ -63,6 +74,9 @@ class CarAccount(ReadingAccount, Fleet, CommandAccount, Protocol):
     def vehicles(self) -> Mapping[str, RenaultConnectVehicle]:
         """Return the account's cars."""
 
+
+# A running charge's forecast is worked out again this often between reads.
+FORECAST_INTERVAL = timedelta(minutes=1)
 
 type CarCoordinator = EndpointCoordinator[RenaultConnectVehicle, Any]
 """The coordinator of one endpoint of one car."""
@@ -153,6 +167,58 @@ class RenaultConnectVehicle:
         ):
             reading = self.profile.charging_power_kw(data.chargingInstantaneousPower)
         return learned_power(reading, self.energy.sessions)
+
+    def charge_forecast(self) -> ChargeForecast | None:
+        """Forecast the running charge: level now, target, when it is reached.
+
+        None when the car is not charging, or its battery size is unknown.
+        The target is the car's charge limit, or the plan's level if lower.
+        """
+        battery = self.coordinators.get(BATTERY)
+        data = battery.data if battery else None
+        capacity = self.battery_capacity
+        if data is None or capacity is None or data.batteryLevel is None:
+            return None
+        if not is_charging(data):
+            return None
+        now = dt_util.utcnow()
+        read_at = cloud_time(data.timestamp, now) or now
+        return forecast(
+            (float(data.batteryLevel), read_at),
+            now,
+            self.charging_power,
+            capacity,
+            self._charge_target(),
+        )
+
+    def _charge_target(self) -> float:
+        """Return the level the running charge stops at."""
+        targets = [FULL]
+        soc_levels = self.coordinators.get(SOC_LEVELS)
+        if soc_levels and soc_levels.data and soc_levels.data.socTarget:
+            targets.append(float(soc_levels.data.socTarget))
+        if (plan := self.planner.plan) and plan.target_level is not None:
+            targets.append(float(plan.target_level))
+        return min(targets)
+
+    @callback
+    def async_follow_charge(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update` on each battery answer, and each minute in between."""
+
+        @callback
+        def tick(_now: datetime) -> None:
+            update()
+
+        unsubs = [async_track_time_interval(self.hass, tick, FORECAST_INTERVAL)]
+        if (battery := self.coordinators.get(BATTERY)) is not None:
+            unsubs.append(battery.async_add_listener(update))
+
+        @callback
+        def stop() -> None:
+            for unsub in unsubs:
+                unsub()
+
+        return stop
 
     async def async_setup(self, memory: CapabilityMemory) -> None:
         """Create the coordinators of the endpoints the car offers, and fill them.
