@@ -32,8 +32,15 @@ CHARGE_IN_PROGRESS = 1.0
 WAITING_FOR_A_PLANNED_CHARGE = 0.1
 CHARGE_ENDED = 0.2
 
+WAITING_FOR_CURRENT_CHARGE = 0.3
 HVAC_POWER_KW = 1.5
 _EPSILON = 1e-9
+# A charge runs at full power up to this level, then tapers linearly...
+TAPER_FROM = 92.0
+# ...to this share of it at 100 %, as a battery's management does near full.
+TAPER_END_SHARE = 0.3
+# Charging is integrated in steps of this much battery level.
+_LEVEL_STEP = 0.05
 
 
 class Channel(StrEnum):
@@ -258,6 +265,8 @@ class FakeVehicle:
         self._queue: list[_Event] = []
         self._sequence = itertools.count()
         self._charge: _Charge | None = None
+        self._supply = True
+        """Whether the home charger lets current through (tests link a switch)."""
         self._drive: _Drive | None = None
         self._planning = 0
         self._hvac_generation = 0
@@ -433,23 +442,53 @@ class FakeVehicle:
         state = self._state
         if self._charge is not None:
             hours = (until - self._time).total_seconds() / 3600
-            gained = self._charge_rate() * hours
-            state.battery_level = min(state.charge_target, state.battery_level + gained)
+            state.battery_level = self._level_after(
+                state.battery_level, hours, state.charge_target
+            )
+            state.charge_power_kw = self.charge_power_at(state.battery_level)
         if self._drive is not None:
             self._place_on_drive(self._drive, until)
         self._time = until
 
     # -- Charging -----------------------------------------------------------
 
-    def _charge_rate(self) -> float:
-        """Return the charge speed in battery percent per hour."""
-        powertrain = self.profile.powertrain
-        return powertrain.charge_kw / powertrain.battery_kwh * 100
+    def charge_power_at(self, level: float) -> float:
+        """Return the power (kW) the car charges at, at a battery level."""
+        full = self.profile.powertrain.charge_kw
+        if level <= TAPER_FROM:
+            return full
+        done = min(1.0, (level - TAPER_FROM) / (100.0 - TAPER_FROM))
+        return full * (1.0 - (1.0 - TAPER_END_SHARE) * done)
+
+    def _charge_rate(self, level: float) -> float:
+        """Return the charge speed in battery percent per hour, at a level."""
+        return self.charge_power_at(level) / self.profile.powertrain.battery_kwh * 100
+
+    def _hours_to(self, level: float, target: float) -> float:
+        """Return how long charging from ``level`` to ``target`` takes."""
+        hours = 0.0
+        while level < target - _EPSILON:
+            step = min(_LEVEL_STEP, target - level)
+            hours += step / self._charge_rate(level + step / 2)
+            level += step
+        return hours
+
+    def _level_after(self, level: float, hours: float, target: float) -> float:
+        """Return the level after charging for ``hours`` (never past the target)."""
+        while hours > 0 and level < target - _EPSILON:
+            step = min(_LEVEL_STEP, target - level)
+            needed = step / self._charge_rate(level + step / 2)
+            if needed > hours:
+                return level + step * hours / needed
+            hours -= needed
+            level += step
+        return min(level, target)
 
     def _charge_full_at(self) -> datetime:
         """Return when the charge in progress reaches the target."""
-        missing = max(0.0, self._state.charge_target - self._state.battery_level)
-        return self._time + timedelta(hours=missing / self._charge_rate())
+        state = self._state
+        hours = self._hours_to(state.battery_level, state.charge_target)
+        return self._time + timedelta(hours=hours)
 
     def charge_policy(self) -> ChargePolicy:
         """Return whether the plugged-in car charges at once or on schedule."""
@@ -516,9 +555,14 @@ class FakeVehicle:
             state.charging_status = CHARGE_ENDED
             self._upload(when, Channel.BATTERY)
             return False
+        if not self._supply:
+            # The home charger holds the current back.
+            state.charging_status = WAITING_FOR_CURRENT_CHARGE
+            self._upload(when, Channel.BATTERY)
+            return False
         state.charging = True
         state.charging_status = CHARGE_IN_PROGRESS
-        state.charge_power_kw = self.profile.powertrain.charge_kw
+        state.charge_power_kw = self.charge_power_at(state.battery_level)
         charge = _Charge(when, state.battery_level, forced)
         self._charge = charge
         self._upload(when, Channel.BATTERY)
@@ -539,16 +583,20 @@ class FakeVehicle:
         if charge is None:
             return
         state = self._state
+        energy_kwh = (
+            (state.battery_level - charge.start_level)
+            / 100
+            * self.profile.powertrain.battery_kwh
+        )
+        hours = (when - charge.start).total_seconds() / 3600
         self._charge_sessions.append(
             ChargeSession(
                 start=charge.start,
                 end=when,
                 start_level=charge.start_level,
                 end_level=state.battery_level,
-                energy_kwh=(state.battery_level - charge.start_level)
-                / 100
-                * self.profile.powertrain.battery_kwh,
-                power_kw=state.charge_power_kw,
+                energy_kwh=energy_kwh,
+                power_kw=round(energy_kwh / hours, 2) if hours else 0.0,
             )
         )
         self._charge = None
@@ -596,6 +644,24 @@ class FakeVehicle:
         state.charging_status = self.profile.idle_charging_status
         self._plan_charge(when)
         self._upload(when, Channel.BATTERY)
+
+    def set_supply(self, *, available: bool, at: datetime | None = None) -> datetime:
+        """Let the home charger deliver current, or hold it back (now or ``at``)."""
+
+        def apply(when: datetime) -> None:
+            if self._supply is available:
+                return
+            self._supply = available
+            if not available and self._charge is not None:
+                self._finish_charge(when, reached_target=False)
+                self._state.charging_status = WAITING_FOR_CURRENT_CHARGE
+                self._upload(when, Channel.BATTERY)
+            elif available and self._state.plugged:
+                self._plan_charge(when)
+
+        when = self._schedule(at, "charger supply", apply)
+        self.simulate()
+        return when
 
     def unplug(self, at: datetime | None = None) -> datetime:
         """Pull the charging cable out (now or ``at``)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from syrupy.assertion import SnapshotAssertion
 from syrupy.location import PyTestLocation
 
+from custom_components.renault_connect.const import CONF_VEHICLE_SETTINGS
 from fake_renault_cloud import FakeRenaultCloud
 
 from .common import add_logged_in_entry
@@ -54,8 +55,12 @@ async def setup_profile(
     profile: str,
     *platforms: Platform,
     expect_loaded: bool = True,
+    vehicle_settings: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
-    """Add an account with one car of the profile and set up platforms for it."""
+    """Add an account with one car of the profile and set up platforms for it.
+
+    `vehicle_settings` are the car's options (as its options step stores them).
+    """
     email = f"{profile}@example.com"
     user = fake_cloud.add_user(email, PROFILE_PASSWORD)
     account = fake_cloud.add_account(user, account_id=f"account-{profile}")
@@ -68,6 +73,11 @@ async def setup_profile(
         account_id=account.account_id,
         vins=[VIN],
     )
+    if vehicle_settings is not None:
+        hass.config_entries.async_update_entry(
+            entry,
+            options={**entry.options, CONF_VEHICLE_SETTINGS: {VIN: vehicle_settings}},
+        )
     with patch("custom_components.renault_connect.PLATFORMS", list(platforms)):
         assert await hass.config_entries.async_setup(entry.entry_id) is expect_loaded
         await hass.async_block_till_done()

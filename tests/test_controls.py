@@ -107,6 +107,8 @@ async def test_start_charging_shows_within_one_backoff_step(
     polls = fake_cloud.requests.count(endpoint="battery-status")
 
     await _press(hass, "start_charging")
+    # The last reading said unplugged: the press read the battery again.
+    polls += 1
     assert _last_body(fake_cloud, "actions/charge-start") == {
         "data": {"type": "ChargingStart", "attributes": {"action": "start"}}
     }
@@ -152,7 +154,8 @@ async def test_start_charging_payloads(
     body: dict[str, Any],
 ) -> None:
     """Each model gets the start command on its own path, in its own form."""
-    await _setup(hass, fake_cloud, profile)
+    _, car = await _setup(hass, fake_cloud, profile)
+    _plugged_waiting(car)
     await _press(hass, "start_charging")
     record = fake_cloud.requests.last(operation)
     assert record is not None
@@ -164,7 +167,8 @@ async def test_start_charging_through_ev_settings(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud
 ) -> None:
     """A Renault 5 starts charging by switching its charge programs off."""
-    await _setup(hass, fake_cloud, "renault_5")
+    _, car = await _setup(hass, fake_cloud, "renault_5")
+    _plugged_waiting(car)
     await _press(hass, "start_charging")
     body = _last_body(fake_cloud, "actions/charge-start")
     assert body["programs"]
@@ -518,6 +522,8 @@ async def test_command_needing_a_new_login_starts_reauth(
         state.state == STATE_UNAVAILABLE
         for state in hass.states.async_all()
         if state.attributes.get("device_class") == "battery"
+        # Smart charging's levels are the user's settings, not the car's.
+        and "smart_charging" not in state.entity_id
     )
 
 
@@ -613,10 +619,13 @@ async def test_schedule_switches(
 async def test_watch_gives_up_when_the_car_never_confirms(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
 ) -> None:
-    """An unplugged car never starts charging: the re-reads stop after the last step."""
+    """A full car never starts charging: the re-reads stop after the last step."""
     freezer.move_to(START)
-    await _setup(hass, fake_cloud, "twingo_3")
-    polls = fake_cloud.requests.count(endpoint="battery-status")
+    _, car = await _setup(hass, fake_cloud, "twingo_3")
+    car.set_state(battery_level=car.state.charge_target)
+    _plugged_waiting(car)
+    # The last reading said unplugged: the press reads the battery again.
+    polls = fake_cloud.requests.count(endpoint="battery-status") + 1
     await _press(hass, "start_charging")
     for step in (15, 15, 30, 30, 60, 120, 300):
         await wait(hass, freezer, step)

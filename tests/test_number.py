@@ -1,4 +1,4 @@
-"""Numbers: the minimum and target charge levels."""
+"""Numbers: the minimum and target charge levels, smart charging's levels."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from fake_renault_cloud import FakeRenaultCloud
 from .platforms import ALL_PROFILES, snapshot_profile
 
 # The profiles that get no number entity.
-WITHOUT_NUMBER = frozenset(
-    {"austral", "captur_fuel", "captur_phev", "duster", "spring", "zoe_40", "zoe_50"}
-)
+WITHOUT_NUMBER = frozenset({"austral", "captur_fuel", "captur_phev", "duster"})
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

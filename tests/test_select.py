@@ -14,7 +14,7 @@ from fake_renault_cloud import FakeRenaultCloud
 from .platforms import ALL_PROFILES, snapshot_profile
 
 # The profiles that get no select entity.
-WITHOUT_SELECT = frozenset({"austral", "captur_fuel", "duster", "spring"})
+WITHOUT_SELECT = frozenset({"austral", "captur_fuel", "duster"})
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

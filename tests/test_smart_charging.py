@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.renault_connect.smart_charging import (
+    CarNow,
     ChargeNeed,
     ChargeWindow,
     PriceSlot,
+    SmartInputs,
+    SmartMode,
+    SmartSettings,
     charge_on_surplus,
+    decide,
+    next_departure,
     plan_by_price,
     price_slots,
 )
@@ -148,3 +155,84 @@ def test_solar_surplus_with_a_minimum_guaranteed() -> None:
     assert not charge_on_surplus(
         now=_at(13), surplus_w=0, to_minimum=timedelta(), **common
     )
+
+
+# A ZOE at 50 %: 52 kWh at 7.4 kW, 2.1 hours to 80 %.
+ZOE_AT_50 = CarNow(level=50.0, power_kw=7.4, capacity_kwh=52.0)
+CHEAPEST = SmartSettings(
+    mode=SmartMode.CHEAPEST_HOURS, departure=time(7), target_level=80, minimum_level=0
+)
+
+
+@pytest.fixture(autouse=True)
+def utc_home() -> Iterator[None]:
+    """Home Assistant's clock shows UTC in these tests."""
+    zone = dt_util.get_default_time_zone()
+    dt_util.set_default_time_zone(UTC)
+    yield
+    dt_util.set_default_time_zone(zone)
+
+
+def test_settings_stored_and_read_back() -> None:
+    """Settings survive their stored form; unreadable parts keep their defaults."""
+    assert SmartSettings.from_dict(CHEAPEST.as_dict()) == CHEAPEST
+    assert SmartSettings.from_dict({"mode": "boost", "departure": "soon"}) == (
+        SmartSettings()
+    )
+
+
+def test_next_departure_is_today_or_tomorrow() -> None:
+    """The next departure is today's if still to come, else tomorrow's."""
+    assert next_departure(EVENING, time(19)) == _at(1)
+    assert next_departure(EVENING, time(7)) == _at(13)
+    assert next_departure(EVENING, time(18)) == _at(24)
+
+
+def test_decide_in_the_cheapest_hours() -> None:
+    """Waits for the cheapest hours, then charges in them."""
+    inputs = SmartInputs(slots=_expected())
+    waiting = decide(CHEAPEST, EVENING, ZOE_AT_50, inputs)
+    assert not waiting.charge_now
+    assert waiting.next_start == _at(7)
+    assert waiting.next_stop == _at(10)
+    assert waiting.reaches_target
+    assert decide(CHEAPEST, _at(7), ZOE_AT_50, inputs).charge_now
+
+
+def test_a_started_window_is_charged_to_its_end() -> None:
+    """Committed to 01:00-04:00, a charge is not cut when the need shrinks."""
+    inputs = SmartInputs(slots=_expected())
+    later = CarNow(level=60.0, power_kw=7.4, capacity_kwh=52.0)
+    free = decide(CHEAPEST, _at(7) + timedelta(minutes=30), later, inputs)
+    assert not free.charge_now
+    kept = decide(
+        CHEAPEST, _at(7) + timedelta(minutes=30), later, inputs, committed_until=_at(10)
+    )
+    assert kept.charge_now
+    assert kept.next_stop == _at(10)
+
+
+def test_target_reached_stops() -> None:
+    """Within half a minute of the target, the charge stops."""
+    full = CarNow(level=79.99, power_kw=7.4, capacity_kwh=52.0)
+    decision = decide(CHEAPEST, _at(8), full, SmartInputs(slots=_expected()))
+    assert not decision.charge_now
+    assert decision.windows == []
+
+
+def test_without_prices_charges_now() -> None:
+    """No price to choose from: charge at once, as the car would."""
+    decision = decide(CHEAPEST, EVENING, ZOE_AT_50, SmartInputs())
+    assert decision.charge_now
+    assert not decision.has_prices
+    assert decision.windows == [ChargeWindow(EVENING, decision.windows[0].end)]
+
+
+def test_solar_counts_what_the_car_draws() -> None:
+    """The car's own draw is added back to the surplus it lowers."""
+    solar = SmartSettings(mode=SmartMode.SOLAR, departure=time(7), minimum_level=60)
+    drawing = CarNow(level=50.0, power_kw=7.4, capacity_kwh=52.0, charging_w=7400)
+    low = SmartInputs(surplus_w=-5000, threshold_w=1400)
+    assert decide(solar, EVENING, drawing, low).charge_now
+    assert not decide(solar, EVENING, ZOE_AT_50, low).charge_now
+    assert decide(solar, EVENING, ZOE_AT_50, SmartInputs()).windows[0].end == _at(13)

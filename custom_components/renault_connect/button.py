@@ -14,8 +14,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .car_models import BATTERY, LOCATION, CarCommand
-from .car_states import is_charging
+from .car_models import LOCATION, CarCommand
 from .cloud import CarLink
 from .commands import Command, async_send
 from .const import DOMAIN
@@ -54,22 +53,6 @@ def _fixed(
 
 
 BUTTONS: tuple[RenaultButtonEntityDescription, ...] = (
-    RenaultButtonEntityDescription(
-        key="start_charge",
-        translation_key="start_charge",
-        car_command=CarCommand.CHARGE_START,
-        command=_fixed(CarLink.set_charge_start),
-        follow=lambda vehicle: vehicle.async_watch(BATTERY, is_charging),
-    ),
-    RenaultButtonEntityDescription(
-        key="stop_charge",
-        translation_key="stop_charge",
-        car_command=CarCommand.CHARGE_STOP,
-        command=_fixed(CarLink.set_charge_stop),
-        follow=lambda vehicle: vehicle.async_watch(
-            BATTERY, lambda data: not is_charging(data)
-        ),
-    ),
     RenaultButtonEntityDescription(
         key="start_air_conditioner",
         translation_key="start_air_conditioner",
@@ -112,6 +95,11 @@ async def async_setup_entry(
             for description in BUTTONS
             if vehicle.profile.accepts(description.car_command)
         )
+        control = vehicle.charge_control
+        if control.can_start:
+            entities.append(ChargeButton(vehicle, START_CHARGE))
+        if control.can_stop:
+            entities.append(ChargeButton(vehicle, STOP_CHARGE))
         if LOCATION in vehicle.coordinators and vehicle.profile.accepts(
             CarCommand.REFRESH_LOCATION
         ):
@@ -134,6 +122,24 @@ class RenaultCommandButton(VehicleEntity, ButtonEntity):
             description.command(self.vehicle),
         )
         description.follow(self.vehicle)
+
+
+START_CHARGE = ButtonEntityDescription(
+    key="start_charge", translation_key="start_charge"
+)
+STOP_CHARGE = ButtonEntityDescription(key="stop_charge", translation_key="stop_charge")
+
+
+class ChargeButton(VehicleEntity, ButtonEntity):
+    """Starts or stops the charge: by the car's command, else the linked charger."""
+
+    async def async_press(self) -> None:
+        """Start or stop the charge."""
+        control = self.vehicle.charge_control
+        if self.entity_description.key == START_CHARGE.key:
+            await control.async_start()
+        else:
+            await control.async_stop()
 
 
 REFRESH_LOCATION = ButtonEntityDescription(

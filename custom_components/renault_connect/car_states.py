@@ -80,3 +80,8 @@ CHARGE_MODES: dict[str, str] = {
 
 
 HVAC_STATES = {"on": True, "off": False}
+
+
+def is_unplugged(battery: Any) -> bool:
+    """Tell whether a battery-status answer says the cable is not plugged in."""
+    return PLUG_STATES.get(battery.plugStatus) == "unplugged"

@@ -11,10 +11,10 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .car_models import BATTERY, CarCommand, ModelProfile
+from .car_models import BATTERY, ModelProfile
 from .car_states import is_charging
+from .charge_control import ChargeControl
 from .charge_estimate import ChargingPower, level_after
-from .commands import CommandTarget, async_send
 from .const import LOGGER
 from .errors import invalid
 from .storage import PlanStore
@@ -33,7 +33,7 @@ class PlanRead(Protocol):
         """Call back after each answer; return what stops it."""
 
 
-class PlannedCar(CommandTarget, Protocol):
+class PlannedCar(Protocol):
     """A car, as its charge plan drives it."""
 
     @property
@@ -59,6 +59,10 @@ class PlannedCar(CommandTarget, Protocol):
     @property
     def charging_power(self) -> ChargingPower:
         """Return the power the car charges at, or is expected to."""
+
+    @property
+    def charge_control(self) -> ChargeControl:
+        """Return what starts and stops the car's charge."""
 
     def async_watch(self, endpoint: str, confirmed: Callable[[Any], bool]) -> None:
         """Re-read an endpoint until the car confirms a command."""
@@ -136,10 +140,8 @@ class ChargePlanner:
         Every plan ends (at a time or a level), so a car that cannot stop a
         charge through the cloud gets none, nor the sensors that show one.
         """
-        profile = self.vehicle.profile
-        return profile.accepts(CarCommand.CHARGE_START) and profile.accepts(
-            CarCommand.CHARGE_STOP
-        )
+        control = self.vehicle.charge_control
+        return control.can_start and control.can_stop
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -170,13 +172,13 @@ class ChargePlanner:
     ) -> None:
         """Check and replace the vehicle's plan."""
         now = dt_util.utcnow()
-        if not self.vehicle.profile.accepts(CarCommand.CHARGE_START):
+        if not self.vehicle.charge_control.can_start:
             raise invalid(translation_key="plan_not_supported")
         if (stop is None) == (target_level is None):
             raise invalid(translation_key="plan_needs_stop_or_level")
         if stop is not None and stop <= max(start, now):
             raise invalid(translation_key="plan_stop_before_start")
-        if not self.vehicle.profile.accepts(CarCommand.CHARGE_STOP):
+        if not self.vehicle.charge_control.can_stop:
             raise invalid(translation_key="plan_needs_charge_stop")
         if target_level is not None and (
             (level := self._battery_level()) is not None and target_level <= level
@@ -245,7 +247,7 @@ class ChargePlanner:
             return
         await self._async_keep(replace(plan, started=dt_util.utcnow()))
         LOGGER.info("%s: starting the planned charge", self.vehicle.log_name)
-        await self._async_command("start_charge", "set_charge_start", charging=True)
+        await self._async_command(charging=True)
 
     async def _async_keep(self, plan: ChargePlan) -> None:
         """Make the plan's progress the current plan, and store it at once."""
@@ -255,7 +257,7 @@ class ChargePlanner:
     async def _async_stop(self, _now: datetime | None = None) -> None:
         """Stop the planned charge, and forget the plan."""
         LOGGER.info("%s: stopping the planned charge", self.vehicle.log_name)
-        await self._async_command("stop_charge", "set_charge_stop", charging=False)
+        await self._async_command(charging=False)
         await self.async_cancel()
 
     @callback
@@ -292,21 +294,17 @@ class ChargePlanner:
         """Run the plan's work without holding up the read that led to it."""
         self.vehicle.async_run_in_background(work, name)
 
-    async def _async_command(self, action: str, method: str, *, charging: bool) -> None:
-        """Send a charge command; a refusal is logged (nobody waits on a timer)."""
+    async def _async_command(self, *, charging: bool) -> None:
+        """Start or stop the charge; a refusal is logged (nobody waits on a timer)."""
+        control = self.vehicle.charge_control
         try:
-            await async_send(
-                self.vehicle,
-                action,
-                lambda api: getattr(api, method)(),
-            )
+            if charging:
+                await control.async_start(prefer_charger=True)
+            else:
+                await control.async_stop(prefer_charger=True)
         except Exception as err:  # noqa: BLE001 - a timer has nobody to raise to
+            action = "start_charge" if charging else "stop_charge"
             LOGGER.warning("%s: %s failed: %s", self.vehicle.log_name, action, err)
-        else:
-            self.vehicle.async_watch(
-                BATTERY,
-                lambda data: is_charging(data) is charging,
-            )
 
     @callback
     def _notify(self) -> None:

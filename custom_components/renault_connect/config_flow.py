@@ -22,11 +22,14 @@ from homeassistant.const import (
     CONF_PASSWORD,
     CONF_USERNAME,
     UnitOfEnergy,
+    UnitOfPower,
     UnitOfTemperature,
 )
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    EntitySelector,
+    EntitySelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -59,6 +62,8 @@ from .compat import vol
 from .const import (
     CONF_AUTO_ADD,
     CONF_BATTERY_CAPACITY,
+    CONF_CHARGER_POWER,
+    CONF_CHARGER_SWITCH,
     CONF_DEVICE_IDS,
     CONF_HOURLY_BUDGET,
     CONF_HVAC_TEMPERATURE,
@@ -66,14 +71,19 @@ from .const import (
     CONF_KNOWN_VEHICLES,
     CONF_LOCALE,
     CONF_LOGIN_TOKEN,
+    CONF_MAX_PRICE,
+    CONF_PRICE_ENTITY,
     CONF_QUIET_END,
     CONF_QUIET_START,
+    CONF_SURPLUS_ENTITY,
+    CONF_SURPLUS_THRESHOLD,
     CONF_VEHICLE_SETTINGS,
     CONF_VEHICLES,
     DEFAULT_HOURLY_BUDGET,
     DEFAULT_HVAC_TEMPERATURE,
     DEFAULT_QUIET_END,
     DEFAULT_QUIET_START,
+    DEFAULT_SURPLUS_THRESHOLD,
     DOMAIN,
     LOGGER,
     MAX_HOURLY_BUDGET,
@@ -127,6 +137,33 @@ TEMPERATURE_SELECTOR = NumberSelector(
         unit_of_measurement=UnitOfTemperature.CELSIUS,
     )
 )
+
+POWER_SENSOR_SELECTOR = EntitySelector(
+    EntitySelectorConfig(domain="sensor", device_class="power")
+)
+# What an electric car's options may link: its charger, prices and surplus.
+SMART_CHARGING_SELECTORS: dict[str, Any] = {
+    CONF_CHARGER_SWITCH: EntitySelector(
+        EntitySelectorConfig(domain=["switch", "input_boolean"])
+    ),
+    CONF_CHARGER_POWER: POWER_SENSOR_SELECTOR,
+    CONF_PRICE_ENTITY: EntitySelector(
+        EntitySelectorConfig(domain=["sensor", "input_number"])
+    ),
+    CONF_MAX_PRICE: NumberSelector(
+        NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any")
+    ),
+    CONF_SURPLUS_ENTITY: POWER_SENSOR_SELECTOR,
+    CONF_SURPLUS_THRESHOLD: NumberSelector(
+        NumberSelectorConfig(
+            min=0,
+            max=22000,
+            step=100,
+            mode=NumberSelectorMode.BOX,
+            unit_of_measurement=UnitOfPower.WATT,
+        )
+    ),
+}
 
 
 def _login_schema(locale: str) -> vol.Schema:
@@ -549,8 +586,8 @@ class RenaultConnectOptionsFlow(OptionsFlow):
     async def async_step_vehicle(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Set one vehicle's battery capacity and preconditioning temperature."""
-        settings: dict[str, dict[str, float]] = self._options.setdefault(
+        """Set one vehicle's battery, charger, smart charging and temperature."""
+        settings: dict[str, dict[str, Any]] = self._options.setdefault(
             CONF_VEHICLE_SETTINGS, {}
         )
         if user_input is not None:
@@ -568,6 +605,13 @@ class RenaultConnectOptionsFlow(OptionsFlow):
             fields[
                 vol.Required(CONF_BATTERY_CAPACITY, default=capacity or vol.UNDEFINED)
             ] = BATTERY_SELECTOR
+            for key, selector in SMART_CHARGING_SELECTORS.items():
+                suggested = current.get(key)
+                if key == CONF_SURPLUS_THRESHOLD and suggested is None:
+                    suggested = DEFAULT_SURPLUS_THRESHOLD
+                fields[
+                    vol.Optional(key, description={"suggested_value": suggested})
+                ] = selector
         fields[
             vol.Required(
                 CONF_HVAC_TEMPERATURE,

@@ -42,3 +42,12 @@ REQUEST_TIMEOUT: Final = 30
 # Developers and tests only: the root URL of a Renault cloud on this machine
 # (the fake cloud in fake_renault_cloud/), used instead of Renault's servers.
 CLOUD_URL_ENV: Final = "RENAULT_CONNECT_CLOUD_URL"
+
+# Options of an electric car: its home charger, and what smart charging reads.
+CONF_CHARGER_SWITCH: Final = "charger_switch"
+CONF_CHARGER_POWER: Final = "charger_power"
+CONF_PRICE_ENTITY: Final = "price_entity"
+CONF_MAX_PRICE: Final = "max_price"
+CONF_SURPLUS_ENTITY: Final = "surplus_entity"
+CONF_SURPLUS_THRESHOLD: Final = "surplus_threshold"
+DEFAULT_SURPLUS_THRESHOLD: Final = 1400

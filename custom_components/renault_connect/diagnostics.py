@@ -78,6 +78,20 @@ def _vehicle_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
             vehicle.notification_settings, TO_REDACT
         ),
         "energy": _energy_diagnostics(vehicle),
+        "smart_charging": _smart_charging_diagnostics(vehicle),
+    }
+
+
+def _smart_charging_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
+    """Return smart charging's settings, what it links and what it decided."""
+    smart = vehicle.smart
+    decision = smart.decision
+    return {
+        "available": vehicle.can_charge_smartly,
+        "charger_linked": vehicle.charger is not None,
+        "settings": smart.settings.as_dict(),
+        "charge_now": decision.charge_now if decision else None,
+        **smart.attributes,
     }
 
 

@@ -127,3 +127,30 @@ def vehicle_entities[D: RenaultConnectEntityDescription, E: RenaultConnectEntity
         if (coordinator := vehicle.coordinators.get(description.endpoint))
         and description.exists_fn(vehicle)
     ]
+
+
+class SmartChargingEntity(VehicleEntity):
+    """A smart-charging setting or figure of a car, shown after each decision."""
+
+    _attr_should_poll = False
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the car's smart-charging decisions."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.vehicle.smart.async_add_listener(self.async_write_ha_state)
+        )
+
+
+def smart_charging_entities[D: EntityDescription, E: SmartChargingEntity](
+    entry: RenaultConnectConfigEntry,
+    descriptions: Iterable[D],
+    entity_class: Callable[[RenaultConnectVehicle, D], E],
+) -> list[E]:
+    """Create smart-charging entities for the cars it can drive."""
+    return [
+        entity_class(vehicle, description)
+        for vehicle in entry.runtime_data.vehicles.values()
+        if vehicle.can_charge_smartly
+        for description in descriptions
+    ]

@@ -40,7 +40,13 @@ from .devices import async_follow_account, async_register_devices
 from .read_plan import ReadPlan
 from .repairs import async_clear_account_gone, async_report_account_gone
 from .request_budget import LoginPending, Priority, ReadDeferred, RequestBudget
-from .storage import CapabilityMemory, EnergyLog, PlanStore, ReadCache
+from .storage import (
+    CapabilityMemory,
+    EnergyLog,
+    PlanStore,
+    ReadCache,
+    SmartChargingStore,
+)
 from .vehicle import RenaultConnectVehicle
 from .watchdog import Watchdog
 
@@ -65,6 +71,7 @@ class RenaultHub:
         self.memory = CapabilityMemory(hass, entry.entry_id)
         self.plans: PlanStore = PlanStore(hass, entry.entry_id)
         self.energy_log = EnergyLog(hass, entry.entry_id)
+        self.smart_charging = SmartChargingStore(hass, entry.entry_id)
         self.cache = ReadCache(hass, entry.entry_id)
         self._login_refused: ConfigEntryAuthFailed | None = None
         self.request_budget = RequestBudget(
@@ -101,6 +108,7 @@ class RenaultHub:
         await self.memory.async_load()
         await self.plans.async_load()
         await self.energy_log.async_load()
+        await self.smart_charging.async_load()
         self.entry.async_on_unload(self.energy_log.async_save)
         chosen = [
             (vin, details)
@@ -138,6 +146,8 @@ class RenaultHub:
         )
         for vehicle in self.vehicles.values():
             await vehicle.planner.async_restore()
+            if vehicle.can_charge_smartly:
+                self.entry.async_on_unload(vehicle.smart.async_start())
         self.entry.async_on_unload(
             coordinator.async_add_listener(self._async_on_vehicles)
         )

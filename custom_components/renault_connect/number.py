@@ -1,9 +1,10 @@
-"""Numbers: the minimum and target charge levels, on cars that keep them."""
+"""Numbers: the car's charge limits, and smart charging's target and minimum."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from homeassistant.components.number import (
     NumberDeviceClass,
@@ -23,6 +24,8 @@ from .const import DOMAIN
 from .entity import (
     RenaultConnectEntity,
     RenaultConnectEntityDescription,
+    SmartChargingEntity,
+    smart_charging_entities,
     vehicle_entities,
 )
 from .hub import RenaultConnectConfigEntry
@@ -75,8 +78,60 @@ async def async_setup_entry(
     entry: RenaultConnectConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the charge limits of every vehicle that has them."""
+    """Add the charge limits of every vehicle that has them, and smart levels."""
     async_add_entities(vehicle_entities(entry, CHARGE_LIMITS, ChargeLimitNumber))
+    async_add_entities(smart_charging_entities(entry, SMART_LEVELS, SmartLevelNumber))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmartLevelDescription(NumberEntityDescription):
+    """A level of smart charging: which of its settings."""
+
+    setting: Literal["target_level", "minimum_level"]
+
+
+def _smart_level(
+    name: str, setting: Literal["target_level", "minimum_level"], lowest: int
+) -> SmartLevelDescription:
+    """Describe one of smart charging's levels."""
+    return SmartLevelDescription(
+        key=f"smart_charging_{name}",
+        translation_key=f"smart_charging_{name}",
+        setting=setting,
+        native_min_value=lowest,
+        native_max_value=100,
+        native_step=5,
+        native_unit_of_measurement=PERCENTAGE,
+        device_class=NumberDeviceClass.BATTERY,
+        mode=NumberMode.SLIDER,
+    )
+
+
+SMART_LEVELS = (
+    _smart_level("target", "target_level", 20),
+    _smart_level("minimum", "minimum_level", 0),
+)
+
+
+class SmartLevelNumber(SmartChargingEntity, NumberEntity):
+    """The level smart charging reaches by the departure, or at least reaches."""
+
+    entity_description: SmartLevelDescription
+
+    @property
+    def native_value(self) -> int:
+        """Return the level set."""
+        settings = self.vehicle.smart.settings
+        if self.entity_description.setting == "target_level":
+            return settings.target_level
+        return settings.minimum_level
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Set the level (the minimum never above the target)."""
+        if self.entity_description.setting == "target_level":
+            await self.vehicle.smart.async_set(target_level=int(value))
+        else:
+            await self.vehicle.smart.async_set(minimum_level=int(value))
 
 
 def _both_limits(current: SocLevels, overlay: Overlay) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Select: the charge mode, whatever spelling and endpoint the model uses."""
+"""Selects: the car's charge mode (any spelling, any endpoint), smart charging."""
 
 from __future__ import annotations
 
@@ -15,8 +15,14 @@ from .car_states import CHARGE_MODES, enum_state
 from .commands import Command, async_send, send_ev_settings
 from .coordinator import EndpointCoordinator
 from .endpoints import CHARGE_MODE_SOURCES, ChargeModeSource
-from .entity import RenaultConnectEntity, RenaultConnectEntityDescription
+from .entity import (
+    RenaultConnectEntity,
+    RenaultConnectEntityDescription,
+    SmartChargingEntity,
+    smart_charging_entities,
+)
 from .hub import RenaultConnectConfigEntry
+from .smart_charging import SmartMode
 from .vehicle import RenaultConnectVehicle
 from .writes import Overlay, Write
 
@@ -55,6 +61,27 @@ async def async_setup_entry(
         for vehicle in entry.runtime_data.vehicles.values()
         if (select := _charge_mode_select(vehicle))
     )
+    async_add_entities(smart_charging_entities(entry, (SMART_MODE,), SmartModeSelect))
+
+
+SMART_MODE = SelectEntityDescription(
+    key="smart_charging",
+    translation_key="smart_charging",
+    options=[mode.value for mode in SmartMode],
+)
+
+
+class SmartModeSelect(SmartChargingEntity, SelectEntity):
+    """Off, the cheapest hours before the departure, or solar surplus."""
+
+    @property
+    def current_option(self) -> str:
+        """Return the mode."""
+        return self.vehicle.smart.settings.mode.value
+
+    async def async_select_option(self, option: str) -> None:
+        """Set the mode."""
+        await self.vehicle.smart.async_set(mode=SmartMode(option))
 
 
 def _charge_mode_command(spelling: str) -> Command[object]:

@@ -667,6 +667,7 @@ class VehicleSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[RenaultConnectVehicle], SensorValue]
     follow_fn: Callable[[RenaultConnectVehicle, CALLBACK_TYPE], CALLBACK_TYPE]
+    attributes_fn: Callable[[RenaultConnectVehicle], dict[str, Any]] | None = None
 
 
 def _follow_plan(
@@ -706,6 +707,37 @@ PLAN_SENSORS: tuple[VehicleSensorDescription, ...] = (
         ),
         follow_fn=_follow_plan,
         native_unit_of_measurement=PERCENTAGE,
+    ),
+)
+
+
+def _follow_smart(
+    vehicle: RenaultConnectVehicle, update: CALLBACK_TYPE
+) -> CALLBACK_TYPE:
+    """Follow the car's smart-charging decisions."""
+    return vehicle.smart.async_add_listener(update)
+
+
+# Cars smart charging can drive: what it decided.
+SMART_SENSORS: tuple[VehicleSensorDescription, ...] = (
+    VehicleSensorDescription(
+        key="smart_charging_next_start",
+        translation_key="smart_charging_next_start",
+        value_fn=lambda vehicle: (
+            decision.next_start if (decision := vehicle.smart.decision) else None
+        ),
+        follow_fn=_follow_smart,
+        attributes_fn=lambda vehicle: vehicle.smart.attributes,
+        device_class=SensorDeviceClass.TIMESTAMP,
+    ),
+    VehicleSensorDescription(
+        key="smart_charging_next_stop",
+        translation_key="smart_charging_next_stop",
+        value_fn=lambda vehicle: (
+            decision.next_stop if (decision := vehicle.smart.decision) else None
+        ),
+        follow_fn=_follow_smart,
+        device_class=SensorDeviceClass.TIMESTAMP,
     ),
 )
 
@@ -825,6 +857,7 @@ async def async_setup_entry(
         for vehicle in entry.runtime_data.vehicles.values()
         for description in (
             *(PLAN_SENSORS if vehicle.planner.can_plan else ()),
+            *(SMART_SENSORS if vehicle.can_charge_smartly else ()),
             *(ENERGY_SENSORS if CHARGES in vehicle.coordinators else ()),
             *(
                 CHARGE_FORECAST_SENSORS
@@ -879,6 +912,13 @@ class VehicleSensor(VehicleEntity, SensorEntity):
     def native_value(self) -> SensorValue:
         """Return the value."""
         return self.entity_description.value_fn(self.vehicle)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the details some values carry."""
+        if self.entity_description.attributes_fn is None:
+            return None
+        return self.entity_description.attributes_fn(self.vehicle)
 
 
 class AccountSensor(AccountEntity, SensorEntity):

@@ -17,11 +17,14 @@ cheapest slots at or under the price limit, if one is set.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 
 from homeassistant.util import dt as dt_util
+
+from .charge_estimate import time_to_level
 
 # The first attribute found names the form; each maps to (start, end, price) keys.
 _FORMS: tuple[tuple[tuple[str, ...], tuple[str, str | None, str]], ...] = (
@@ -29,6 +32,9 @@ _FORMS: tuple[tuple[tuple[str, ...], tuple[str, str | None, str]], ...] = (
     (("prices_today", "prices_tomorrow"), ("time", None, "price")),
     (("prices",), ("start", "end", "price")),
 )
+# Decisions come each minute: a charge this close to its target stops now
+# rather than a minute late, so it ends within half a minute's charge of it.
+TARGET_MARGIN = timedelta(seconds=30)
 # A slot with no end, and no slot after it, lasts as long as the one before.
 _DEFAULT_SLOT = timedelta(hours=1)
 
@@ -189,13 +195,20 @@ def plan_by_price(
         if need.max_price is None or slot.price <= need.max_price
     ]
     missing = _cheapest(affordable, need.to_target - need.to_minimum, taken)
-    windows: list[ChargeWindow] = []
-    for slot in sorted(taken, key=lambda slot: slot.start):
-        if windows and windows[-1].end == slot.start:
-            windows[-1] = ChargeWindow(windows[-1].start, slot.end)
-        else:
-            windows.append(ChargeWindow(slot.start, slot.end))
+    windows = _merged(ChargeWindow(slot.start, slot.end) for slot in taken)
     return PricePlan(windows, reaches_target=missing_minimum + missing == timedelta())
+
+
+def _merged(windows: Iterable[ChargeWindow]) -> list[ChargeWindow]:
+    """Return windows by start, those that touch made one."""
+    merged: list[ChargeWindow] = []
+    for window in sorted(windows, key=lambda window: window.start):
+        if merged and merged[-1].end >= window.start:
+            end = max(merged[-1].end, window.end)
+            merged[-1] = ChargeWindow(merged[-1].start, end)
+        else:
+            merged.append(window)
+    return merged
 
 
 def charge_on_surplus(
@@ -214,3 +227,172 @@ def charge_on_surplus(
     if now >= departure - to_minimum and to_minimum > timedelta():
         return True
     return surplus_w is not None and surplus_w >= threshold_w
+
+
+class SmartMode(StrEnum):
+    """How a car's charge is driven between plug-in and departure."""
+
+    OFF = "off"
+    CHEAPEST_HOURS = "cheapest_hours"
+    SOLAR = "solar"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmartSettings:
+    """What the user asked of smart charging, per car."""
+
+    mode: SmartMode = SmartMode.OFF
+    departure: time = time(7, 0)
+    target_level: int = 80
+    minimum_level: int = 20
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the settings as stored."""
+        return {
+            "mode": self.mode.value,
+            "departure": self.departure.isoformat(),
+            "target_level": self.target_level,
+            "minimum_level": self.minimum_level,
+        }
+
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, Any]) -> SmartSettings:
+        """Read stored settings; what is missing or unreadable keeps its default."""
+        default = cls()
+        try:
+            mode = SmartMode(stored.get("mode", default.mode))
+        except ValueError:
+            mode = default.mode
+        departure = dt_util.parse_time(str(stored.get("departure", "")))
+        return cls(
+            mode=mode,
+            departure=departure or default.departure,
+            target_level=int(stored.get("target_level", default.target_level)),
+            minimum_level=int(stored.get("minimum_level", default.minimum_level)),
+        )
+
+
+def next_departure(now: datetime, departure: time) -> datetime:
+    """Return the next moment (UTC) the local clock shows the departure time."""
+    local_now = dt_util.as_local(now)
+    day = local_now.date()
+    zone = dt_util.get_default_time_zone()
+    moment = datetime.combine(day, departure, tzinfo=zone)
+    if moment <= local_now:
+        moment = datetime.combine(day + timedelta(days=1), departure, tzinfo=zone)
+    return dt_util.as_utc(moment)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CarNow:
+    """What a plan knows of the car: level, power, battery size, power drawn."""
+
+    level: float
+    power_kw: float
+    capacity_kwh: float
+    charging_w: float = 0.0
+    """The power the car draws now (added back to a surplus it lowers)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmartInputs:
+    """What smart charging reads from other entities."""
+
+    slots: Sequence[PriceSlot] = ()
+    max_price: float | None = None
+    surplus_w: float | None = None
+    threshold_w: float = 1400.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmartDecision:
+    """Whether the car charges now, and the windows planned up to the departure."""
+
+    charge_now: bool
+    departure: datetime
+    windows: list[ChargeWindow] = field(default_factory=list)
+    reaches_target: bool = True
+    has_prices: bool = True
+
+    @property
+    def next_start(self) -> datetime | None:
+        """Return when charging next starts (now, if it is charging)."""
+        return self.windows[0].start if self.windows else None
+
+    @property
+    def next_stop(self) -> datetime | None:
+        """Return when the first window ends."""
+        return self.windows[0].end if self.windows else None
+
+
+def decide(
+    settings: SmartSettings,
+    now: datetime,
+    car: CarNow,
+    inputs: SmartInputs,
+    committed_until: datetime | None = None,
+) -> SmartDecision:
+    """Decide whether the car charges now, in the cheapest slots or on surplus.
+
+    The target is never charged past; the minimum level is reached by the
+    departure whatever the price or the sun. `committed_until`: the end of
+    the window a charge was started for.
+    """
+    departure = next_departure(now, settings.departure)
+    target = float(settings.target_level)
+    minimum = float(min(settings.minimum_level, settings.target_level))
+
+    def duration(level: float) -> timedelta:
+        return time_to_level(car.level, level, car.power_kw, car.capacity_kwh)
+
+    to_target, to_minimum = duration(target), duration(minimum)
+    if to_target <= TARGET_MARGIN:
+        return SmartDecision(charge_now=False, departure=departure)
+    if settings.mode is SmartMode.SOLAR:
+        latest = departure - to_minimum
+        windows = [ChargeWindow(latest, departure)] if to_minimum else []
+        available = (
+            None if inputs.surplus_w is None else inputs.surplus_w + car.charging_w
+        )
+        charge_now = charge_on_surplus(
+            now=now,
+            surplus_w=available,
+            threshold_w=inputs.threshold_w,
+            departure=departure,
+            to_minimum=to_minimum,
+        )
+        return SmartDecision(
+            charge_now=charge_now, departure=departure, windows=windows
+        )
+    if not inputs.slots:
+        # No prices to choose from: charge now, as the car would.
+        window = ChargeWindow(now, now + to_target)
+        return SmartDecision(
+            charge_now=True,
+            departure=departure,
+            windows=[window],
+            reaches_target=window.end <= departure,
+            has_prices=False,
+        )
+    # A window started is charged to its end (or the target): the cheapest
+    # slots for what is left come after it, so a charge is never cut into
+    # pieces as the need shrinks.
+    committed: list[ChargeWindow] = []
+    if committed_until is not None and now < committed_until:
+        committed = [ChargeWindow(now, min(committed_until, departure))]
+        span = committed[0].end - committed[0].start
+        to_minimum = max(to_minimum - span, timedelta())
+        to_target = max(to_target - span, timedelta())
+    plan = plan_by_price(
+        inputs.slots,
+        committed[0].end if committed else now,
+        ChargeNeed(departure, to_minimum, to_target, inputs.max_price),
+    )
+    windows = _merged([*committed, *plan.windows])
+    charge_now = any(window.start <= now < window.end for window in windows)
+    return SmartDecision(
+        charge_now=charge_now,
+        departure=departure,
+        windows=windows,
+        reaches_target=plan.reaches_target,
+    )

@@ -11,7 +11,11 @@ Three stores, one file each in Home Assistant's .storage folder:
   set, written at once (a restart never loses nor repeats one);
 - `renault_connect.<entry>.energy` (EnergyLog): every charge session seen,
   beyond the cloud's 30 days, the name of each car's energy statistic, and
-  each day's mileage for the consumption (the statistics are built from them).
+  each day's mileage for the consumption (the statistics are built from them);
+- `renault_connect.<entry>.smart_charging` (SmartChargingStore): each car's
+  smart-charging settings (mode, departure, levels) and the last start or
+  stop it sent, written at once (a restart neither loses a setting nor sends
+  a command again).
 """
 
 from __future__ import annotations
@@ -202,6 +206,28 @@ class PlanStore:
         await self._store.async_remove()
 
 
+class SmartChargingStore:
+    """Per car of an entry, by VIN: smart-charging settings and the last order."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Prepare the store of one entry."""
+        self._store: Store[StoredPlans] = _store(hass, entry_id, "smart_charging")
+        self.cars: StoredPlans = {}
+
+    async def async_load(self) -> None:
+        """Read the settings."""
+        self.cars = await self._store.async_load() or {}
+
+    async def async_save(self, vin: str, car: dict[str, Any]) -> None:
+        """Record a car's settings and last order at once."""
+        self.cars[vin] = car
+        await self._store.async_save(self.cars)
+
+    async def async_remove(self) -> None:
+        """Forget every car's settings (the entry is removed)."""
+        await self._store.async_remove()
+
+
 class EnergyLog:
     """Per car of an entry, by VIN: its charge sessions, statistic key and mileages."""
 
@@ -271,3 +297,4 @@ async def async_remove_entry_storage(hass: HomeAssistant, entry_id: str) -> None
     await PlanStore(hass, entry_id).async_remove()
     await ReadCache(hass, entry_id).async_remove()
     await EnergyLog(hass, entry_id).async_remove()
+    await SmartChargingStore(hass, entry_id).async_remove()

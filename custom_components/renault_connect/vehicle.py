@@ -25,6 +25,7 @@ from .car_models import (
     profile_for,
 )
 from .car_states import is_charging
+from .charge_control import ChargeControl
 from .charge_estimate import (
     FULL,
     ChargeForecast,
@@ -34,6 +35,7 @@ from .charge_estimate import (
 )
 from .charge_plan import ChargePlanner
 from .charged_energy import ChargedEnergy
+from .charger import LinkedCharger
 from .cloud import CarDetails, CarLink
 from .cloud_time import cloud_time
 from .commands import CommandAccount, ConfirmationWatch
@@ -51,7 +53,9 @@ from .labels import display_label
 from .preconditioning import PreconditioningState
 from .read_plan import AFTER_UPLOAD, Fleet, ReadPlan
 from .request_budget import Priority, Timing
-from .storage import CapabilityMemory, EnergyLog, PlanStore
+from .smart_charger import SmartCharger
+from .smart_charging import SmartMode
+from .storage import CapabilityMemory, EnergyLog, PlanStore, SmartChargingStore
 from .writes import CarWriter
 
 
@@ -67,6 +71,10 @@ class CarAccount(ReadingAccount, Fleet, CommandAccount, Protocol):
         """Return the charge plans kept across restarts."""
 
     @property
+    def smart_charging(self) -> SmartChargingStore:
+        """Return the smart-charging settings kept across restarts."""
+
+    @property
     def energy_log(self) -> EnergyLog:
         """Return the charge sessions and mileages kept across restarts."""
 
@@ -75,6 +83,8 @@ class CarAccount(ReadingAccount, Fleet, CommandAccount, Protocol):
         """Return the account's cars."""
 
 
+# A linked charger delivering less than this (kW) is not charging the car.
+CHARGER_IDLE_KW = 0.1
 # A running charge's forecast is worked out again this often between reads.
 FORECAST_INTERVAL = timedelta(minutes=1)
 
@@ -102,11 +112,16 @@ class RenaultConnectVehicle:
         self.log_name = f"Vehicle {number} ({self.model or details.get_model_code()})"
         self.coordinators: dict[str, CarCoordinator] = {}
         self._watches: dict[str, ConfirmationWatch] = {}
+        self.charger = LinkedCharger.from_settings(self.hass, self.settings)
+        self.charge_control = ChargeControl(self)
         self.planner = ChargePlanner(self, hub.plans)
+        self.smart = SmartCharger(self, hub.smart_charging)
         self.read_plan = ReadPlan(hub)
         self.writer = CarWriter(self)
         self.preconditioning = PreconditioningState(self)
         self.energy = ChargedEnergy(self.hass, hub.energy_log, self.vin, self.name)
+        self._last_estimate: tuple[float, datetime] | None = None
+        """The last level estimated while charging, and when."""
         self.notification_settings: dict[str, Any] | None = None
         """The cloud's last answer to get_notification_settings (diagnostics)."""
 
@@ -127,7 +142,7 @@ class RenaultConnectVehicle:
         )
 
     @property
-    def _settings(self) -> dict[str, Any]:
+    def settings(self) -> dict[str, Any]:
         """Return the vehicle's options."""
         settings: dict[str, Any] = self.hub.entry.options.get(
             CONF_VEHICLE_SETTINGS, {}
@@ -137,7 +152,7 @@ class RenaultConnectVehicle:
     @property
     def hvac_temperature(self) -> float:
         """Return the preconditioning temperature chosen in the options."""
-        temperature: float = self._settings.get(
+        temperature: float = self.settings.get(
             CONF_HVAC_TEMPERATURE, DEFAULT_HVAC_TEMPERATURE
         )
         return temperature
@@ -145,7 +160,7 @@ class RenaultConnectVehicle:
     @property
     def battery_capacity(self) -> float | None:
         """Return the usable battery capacity (kWh) from the options or the model."""
-        capacity: float | None = self._settings.get(
+        capacity: float | None = self.settings.get(
             CONF_BATTERY_CAPACITY, self.profile.battery_kwh
         )
         return capacity
@@ -155,18 +170,64 @@ class RenaultConnectVehicle:
         """Return the power the car charges at now, or is expected to.
 
         The car's reading while it charges (where the model's is right), else
-        what its recent sessions averaged, else a typical wall box.
+        what its recent sessions averaged, else a typical wall box. The
+        linked charger's power sensor, when it reads some, comes first.
         """
-        reading = None
-        battery = self.coordinators.get(BATTERY)
-        data = battery.data if battery else None
+        reading = self.charger.power_kw if self.charger else None
+        data = self.battery_data()
         if (
-            data is not None
+            not reading
+            and data is not None
             and is_charging(data)
             and self.profile.trusts(Field.CHARGING_POWER)
         ):
             reading = self.profile.charging_power_kw(data.chargingInstantaneousPower)
         return learned_power(reading, self.energy.sessions)
+
+    def battery_data(self) -> Any:
+        """Return the battery's last answer (None: not read, or not offered)."""
+        battery = self.coordinators.get(BATTERY)
+        return battery.data if battery else None
+
+    async def async_read_battery(self) -> Any:
+        """Read the battery now; return its answer."""
+        battery = self.coordinators.get(BATTERY)
+        if battery is None:
+            return None
+        await battery.async_refresh()
+        return battery.data
+
+    def battery_level_now(self) -> float | None:
+        """Return the battery level now: estimated while charging, else as read."""
+        if (estimate := self.charge_forecast()) is not None:
+            return estimate.level
+        data = self.battery_data()
+        if data is None or data.batteryLevel is None:
+            return None
+        level = float(data.batteryLevel)
+        if self._last_estimate is not None:
+            # The charge just stopped: the car's reading may predate its end.
+            estimated, at = self._last_estimate
+            read_at = cloud_time(data.timestamp, dt_util.utcnow())
+            if read_at is None or read_at < at:
+                return max(level, estimated)
+        return level
+
+    @property
+    def has_plan(self) -> bool:
+        """Tell whether a one-shot charge plan is set (it has the car to itself)."""
+        return self.planner.plan is not None
+
+    @property
+    def can_charge_smartly(self) -> bool:
+        """Tell whether smart charging can drive the car: start, stop, level, size."""
+        control = self.charge_control
+        return (
+            control.can_start
+            and control.can_stop
+            and BATTERY in self.coordinators
+            and self.battery_capacity is not None
+        )
 
     def charge_forecast(self) -> ChargeForecast | None:
         """Forecast the running charge: level now, target, when it is reached.
@@ -174,22 +235,33 @@ class RenaultConnectVehicle:
         None when the car is not charging, or its battery size is unknown.
         The target is the car's charge limit, or the plan's level if lower.
         """
-        battery = self.coordinators.get(BATTERY)
-        data = battery.data if battery else None
+        data = self.battery_data()
         capacity = self.battery_capacity
         if data is None or capacity is None or data.batteryLevel is None:
             return None
-        if not is_charging(data):
+        if not self._charging(data):
             return None
         now = dt_util.utcnow()
         read_at = cloud_time(data.timestamp, now) or now
-        return forecast(
+        estimate = forecast(
             (float(data.batteryLevel), read_at),
             now,
             self.charging_power,
             capacity,
             self._charge_target(),
         )
+        self._last_estimate = (estimate.level, now)
+        return estimate
+
+    def _charging(self, data: Any) -> bool:
+        """Tell whether the car charges: its linked charger knows first."""
+        if (charger := self.charger) is None:
+            return is_charging(data)
+        if charger.is_on is False:
+            return False
+        if (power := charger.power_kw) is not None:
+            return power > CHARGER_IDLE_KW
+        return is_charging(data)
 
     def _charge_target(self) -> float:
         """Return the level the running charge stops at."""
@@ -199,6 +271,8 @@ class RenaultConnectVehicle:
             targets.append(float(soc_levels.data.socTarget))
         if (plan := self.planner.plan) and plan.target_level is not None:
             targets.append(float(plan.target_level))
+        if self.smart.settings.mode is not SmartMode.OFF:
+            targets.append(float(self.smart.settings.target_level))
         return min(targets)
 
     @callback

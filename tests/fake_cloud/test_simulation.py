@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
+import math
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -75,7 +76,11 @@ def test_charge_ends_at_the_target(world: FakeRenaultCloud) -> None:
     assert not zoe.state.charging
     (session,) = zoe.charge_sessions
     assert session.start == start
-    assert session.end == start + timedelta(hours=40 / 100 * 52 / 7.4)
+    # 60 % → 92 % at 7.4 kW, then the power falls linearly to 30 % of it at
+    # 100 %: ∫ dL / (1 - 0.7 (L - 92) / 8) over 0..8 = -ln(0.3) * 8 / 0.7.
+    hours_per_point = 52 / 100 / 7.4
+    hours = hours_per_point * (32 - math.log(0.3) * 8 / 0.7)
+    assert (session.end - start).total_seconds() == pytest.approx(hours * 3600, abs=5)
     assert session.energy_kwh == pytest.approx(0.4 * 52)
     assert zoe.uploaded(Channel.BATTERY).time == session.end
 

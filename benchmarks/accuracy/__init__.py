@@ -1,0 +1,1 @@
+"""Benchmarks of accuracy: estimates and stops, against the fake car."""
