@@ -32,6 +32,7 @@ from custom_components.renault_connect.config_flow import (
 from custom_components.renault_connect.const import (
     CONF_AUTO_ADD,
     CONF_BATTERY_CAPACITY,
+    CONF_CHARGER_SWITCH,
     CONF_DEVICE_IDS,
     CONF_HOURLY_BUDGET,
     CONF_HVAC_TEMPERATURE,
@@ -39,6 +40,8 @@ from custom_components.renault_connect.const import (
     CONF_KNOWN_VEHICLES,
     CONF_LOCALE,
     CONF_LOGIN_TOKEN,
+    CONF_MAX_PRICE,
+    CONF_PRICE_ENTITY,
     CONF_QUIET_END,
     CONF_QUIET_START,
     CONF_VEHICLE_SETTINGS,
@@ -575,6 +578,58 @@ async def test_options_choose_vehicles_and_settings(
         CONF_BATTERY_CAPACITY: 40.0,
         CONF_HVAC_TEMPERATURE: 19.5,
     }
+
+
+async def test_options_link_a_charger_and_prices(
+    hass: HomeAssistant, init_integration: MockConfigEntry, cloud_vins: list[str]
+) -> None:
+    """An electric car's options link a charger and prices; smart charging follows."""
+    entry = init_integration
+    megane = cloud_vins[1]
+    assert not entry.runtime_data.vehicles[megane].can_charge_smartly
+    linked = {
+        CONF_BATTERY_CAPACITY: 60.0,
+        CONF_HVAC_TEMPERATURE: 21.0,
+        CONF_CHARGER_SWITCH: "input_boolean.wallbox",
+        CONF_PRICE_ENTITY: "sensor.nordpool",
+        CONF_MAX_PRICE: 0.15,
+    }
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_VEHICLES: [megane], CONF_AUTO_ADD: True}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], linked
+    )
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+    assert entry.options[CONF_VEHICLE_SETTINGS] == {megane: linked}
+    vehicle = entry.runtime_data.vehicles[megane]
+    assert vehicle.charger is not None
+    assert vehicle.can_charge_smartly
+
+    # Shown again as suggestions; a field emptied is dropped.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_VEHICLES: [megane], CONF_AUTO_ADD: True}
+    )
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if getattr(key, "description", None)
+    }
+    assert suggested[CONF_CHARGER_SWITCH] == "input_boolean.wallbox"
+    assert suggested[CONF_PRICE_ENTITY] == "sensor.nordpool"
+    unlinked = {CONF_BATTERY_CAPACITY: 60.0, CONF_HVAC_TEMPERATURE: 21.0}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], unlinked
+    )
+    await hass.config_entries.options.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+    assert entry.options[CONF_VEHICLE_SETTINGS] == {megane: unlinked}
+    assert entry.runtime_data.vehicles[megane].charger is None
 
 
 async def test_options_for_a_fuel_car_have_no_battery(

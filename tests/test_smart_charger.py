@@ -34,6 +34,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.renault_connect.const import (
     CONF_BATTERY_CAPACITY,
+    CONF_CHARGER_POWER,
     CONF_CHARGER_SWITCH,
     CONF_PRICE_ENTITY,
     CONF_SURPLUS_ENTITY,
@@ -530,3 +531,83 @@ async def test_turning_smart_charging_off_hands_the_charger_back(
     await _minutes(hass, freezer, 1)
     assert car.state.charging
     assert _posts(fake_cloud, "actions/charge-stop") == 0
+
+
+async def test_a_charger_that_fails_says_so(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud
+) -> None:
+    """A charger switch whose action fails is a translated error naming it."""
+    assert await async_setup_component(
+        hass,
+        "switch",
+        {
+            "switch": {
+                "platform": "template",
+                "switches": {
+                    "broken_wallbox": {
+                        "value_template": "{{ true }}",
+                        "turn_on": {"action": "script.missing"},
+                        "turn_off": {"action": "script.missing"},
+                    }
+                },
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    await setup_profile(
+        hass,
+        fake_cloud,
+        "megane_e_tech",
+        # The switch platform is loaded: the entry must be able to unload it.
+        *PLATFORMS,
+        Platform.SWITCH,
+        vehicle_settings={CONF_CHARGER_SWITCH: "switch.broken_wallbox"},
+    )
+    with pytest.raises(HomeAssistantError) as refused:
+        await _set(
+            hass,
+            BUTTON_DOMAIN,
+            SERVICE_PRESS,
+            **{ATTR_ENTITY_ID: "button.aa_001_aa_stop_charging"},
+        )
+    assert refused.value.translation_key == "charger_failed"
+    assert refused.value.translation_placeholders["charger"] == "switch.broken_wallbox"
+
+
+async def test_the_chargers_power_feeds_the_estimates(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud
+) -> None:
+    """A linked charger's power sensor (kW here) is the charging power."""
+    assert await async_setup_component(
+        hass,
+        "template",
+        {
+            "template": [
+                {
+                    "sensor": [
+                        {
+                            "name": "Wallbox power",
+                            "unique_id": "wallbox_power",
+                            "state": "3.6",
+                            "unit_of_measurement": "kW",
+                            "device_class": "power",
+                        }
+                    ]
+                }
+            ]
+        },
+    )
+    await hass.async_block_till_done()
+    entry = await setup_profile(
+        hass,
+        fake_cloud,
+        "zoe_50",
+        *PLATFORMS,
+        vehicle_settings={
+            CONF_CHARGER_SWITCH: "switch.gone",
+            CONF_CHARGER_POWER: "sensor.wallbox_power",
+        },
+    )
+    power = entry.runtime_data.vehicles[VIN].charging_power
+    assert power.kw == pytest.approx(3.6)
+    assert power.source == "car"
