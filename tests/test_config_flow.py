@@ -867,3 +867,32 @@ async def test_person_fault_explained_then_setup_works(
 
     result = await _accept_vehicles(hass, await _submit_login(hass))
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+async def test_countries_in_the_order_of_their_names(
+    hass: HomeAssistant, language: str
+) -> None:
+    """The country list follows the names the user reads, in their language."""
+    hass.config.language = language
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    [locale_field] = [
+        field
+        for key, field in result["data_schema"].schema.items()
+        if str(key) == CONF_LOCALE
+    ]
+    shown = locale_field.config["options"]
+    translations = json.loads(
+        (
+            Path(__file__).parents[1]
+            / "custom_components"
+            / "renault_connect"
+            / "translations"
+            / f"{language}.json"
+        ).read_text(encoding="utf-8")
+    )["selector"]["locale"]["options"]
+    names = [translations[code] for code in shown]
+    assert names == sorted(names, key=str.casefold)
+    assert len(shown) == len(translations)

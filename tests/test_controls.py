@@ -389,6 +389,16 @@ async def test_preconditioning(
     await wait(hass, freezer, 15)
     assert _state(hass, climate) == "off"
 
+    # Off already: a second stop sends nothing.
+    stops = fake_cloud.requests.count(endpoint="actions/hvac-stop")
+    await hass.services.async_call(
+        CLIMATE_DOMAIN,
+        SERVICE_SET_HVAC_MODE,
+        {ATTR_ENTITY_ID: climate, "hvac_mode": "off"},
+        blocking=True,
+    )
+    assert fake_cloud.requests.count(endpoint="actions/hvac-stop") == stops
+
 
 async def test_preconditioning_a_zoe_2_cannot_stop(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
@@ -480,7 +490,8 @@ async def test_refusals_are_explained(
     with pytest.raises(HomeAssistantError) as refused:
         await _press(hass, "sound_the_horn")
     assert refused.value.translation_key == reason
-    assert refused.value.translation_placeholders["action"] == "sound_horn"
+    # Named as on the device page, not by an internal key.
+    assert refused.value.translation_placeholders["action"] == "Sound the horn"
 
 
 async def test_command_needing_a_new_login_starts_reauth(
@@ -514,7 +525,7 @@ async def test_command_needing_a_new_login_starts_reauth(
         if record.levelno >= logging.WARNING
     ] == [
         (
-            "Authentication failed while sending flash_lights: "
+            "Authentication failed while sending Flash the lights: "
             "The Renault password was refused: log in again"
         )
     ]

@@ -9,6 +9,7 @@ import pytest
 from custom_components.renault_connect.energy import (
     ChargeSession,
     Consumption,
+    charging_cost,
     consumption,
     energy_by_hour,
     finished_sessions,
@@ -140,3 +141,11 @@ def test_no_consumption_from_too_little() -> None:
     parked = {today - timedelta(days=20): 10_000.0, today: 10_000.0}
     assert consumption(charged, parked, today) == unknown
     assert consumption([], {**parked, today: 10_500.0}, today) == unknown
+
+
+def test_charging_cost_hour_by_hour() -> None:
+    """Each hour's energy at its price; an hour without a price makes it unknown."""
+    hours = {NIGHT: 2.0, NIGHT + timedelta(hours=1): 4.0}
+    prices = {NIGHT: 0.25, NIGHT + timedelta(hours=1): 0.10}
+    assert charging_cost(hours, prices) == 0.9
+    assert charging_cost(hours, {NIGHT: 0.25}) is None

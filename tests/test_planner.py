@@ -271,6 +271,18 @@ async def test_plan_and_cancel_through_actions(
     assert vehicle.planner.plan.start == START
     assert vehicle.planner.plan.stop == START + timedelta(hours=6)
 
+    # A level out of range: our own translated error; the plan is kept.
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            DOMAIN,
+            "plan_charge",
+            {"device_id": device.id, "target_level": 150},
+            blocking=True,
+        )
+    assert refused.value.translation_key == "service_level_invalid"
+    assert refused.value.translation_placeholders == {"level": "150"}
+    assert vehicle.planner.plan.stop == START + timedelta(hours=6)
+
     await hass.services.async_call(
         DOMAIN, "cancel_charge_plan", {"device_id": device.id}, blocking=True
     )

@@ -59,6 +59,8 @@ MINIMUM = "number.aa_001_aa_smart_charging_minimum"
 NEXT_START = "sensor.aa_001_aa_smart_charging_next_start"
 NEXT_STOP = "sensor.aa_001_aa_smart_charging_next_stop"
 PRICE = "sensor.electricity_price"
+LAST_COST = "sensor.aa_001_aa_last_charge_cost"
+MONTH_COST = "sensor.aa_001_aa_charging_cost_this_month"
 SURPLUS = "sensor.solar_surplus"
 WALLBOX = "input_boolean.wallbox"
 # 18:00 in Paris, where the tests' Home Assistant lives.
@@ -174,6 +176,20 @@ async def _read_battery(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
+def _cost(session: Any) -> float:
+    """Price a fake session's energy, spread evenly over its local hours."""
+    per_second = session.energy_kwh / session.duration.total_seconds()
+    cost, moment = 0.0, session.start
+    while moment < session.end:
+        local = dt_util.as_local(moment)
+        hour_end = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        end = min(session.end, dt_util.as_utc(hour_end))
+        price = NIGHT_PRICES.get(local.hour, DAY_PRICE)
+        cost += per_second * (end - moment).total_seconds() * price
+        moment = end
+    return cost
+
+
 def _posts(fake_cloud: FakeRenaultCloud, endpoint: str) -> int:
     """Count the commands the cloud received at an endpoint."""
     return fake_cloud.requests.count(endpoint=endpoint, method="POST")
@@ -210,7 +226,7 @@ async def test_cheapest_hours_by_the_cars_commands(
     """
     freezer.move_to(EVENING)
     await _price_sensor(hass)
-    _, car = await _zoe_plugged_in(hass, fake_cloud, 50.0)
+    entry, car = await _zoe_plugged_in(hass, fake_cloud, 50.0)
     await _choose(hass, "cheapest_hours", departure="07:00:00", target=80, minimum=0)
 
     next_start = hass.states.get(NEXT_START)
@@ -242,6 +258,17 @@ async def test_cheapest_hours_by_the_cars_commands(
     assert _posts(fake_cloud, "actions/charge-start") == 1
     assert not car.state.charging
     assert 79.0 <= car.charge_sessions[-1].end_level <= 81.0
+
+    # What it cost, hour by hour at the prices seen (the evening's minute too).
+    vehicle = entry.runtime_data.vehicles[VIN]
+    await vehicle.coordinators["charges"].async_refresh()
+    await hass.async_block_till_done()
+    costs = [_cost(session) for session in car.charge_sessions]
+    assert float(_state(hass, LAST_COST)) == pytest.approx(costs[-1], abs=0.01)
+    assert float(_state(hass, MONTH_COST)) == pytest.approx(sum(costs), abs=0.01)
+    cost_state = hass.states.get(LAST_COST)
+    assert cost_state is not None
+    assert cost_state.attributes["unit_of_measurement"] == "EUR"
 
 
 async def test_new_prices_plan_the_night_again(
@@ -539,18 +566,21 @@ async def test_a_charger_that_fails_says_so(
     """A charger switch whose action fails is a translated error naming it."""
     assert await async_setup_component(
         hass,
-        "switch",
+        "template",
         {
-            "switch": {
-                "platform": "template",
-                "switches": {
-                    "broken_wallbox": {
-                        "value_template": "{{ true }}",
-                        "turn_on": {"action": "script.missing"},
-                        "turn_off": {"action": "script.missing"},
-                    }
-                },
-            }
+            "template": [
+                {
+                    "switch": [
+                        {
+                            "name": "Broken wallbox",
+                            "unique_id": "broken_wallbox",
+                            "state": "{{ true }}",
+                            "turn_on": {"action": "script.missing"},
+                            "turn_off": {"action": "script.missing"},
+                        }
+                    ]
+                }
+            ]
         },
     )
     await hass.async_block_till_done()

@@ -19,6 +19,7 @@ from custom_components.renault_connect.smart_charging import (
     SmartSettings,
     charge_on_surplus,
     decide,
+    hourly_prices,
     next_departure,
     plan_by_price,
     price_slots,
@@ -236,3 +237,15 @@ def test_solar_counts_what_the_car_draws() -> None:
     assert decide(solar, EVENING, drawing, low).charge_now
     assert not decide(solar, EVENING, ZOE_AT_50, low).charge_now
     assert decide(solar, EVENING, ZOE_AT_50, SmartInputs()).windows[0].end == _at(13)
+
+
+def test_hourly_prices_average_quarters() -> None:
+    """Quarter-hour prices make the hour's price, weighted by time."""
+    quarters = [
+        PriceSlot(EVENING + index * HOUR / 4, EVENING + (index + 1) * HOUR / 4, price)
+        for index, price in enumerate([0.1, 0.2, 0.3, 0.4, 0.5])
+    ]
+    assert hourly_prices(quarters) == {
+        EVENING: pytest.approx(0.25),
+        _at(1): pytest.approx(0.5),
+    }

@@ -118,7 +118,7 @@ class RenaultCommandButton(VehicleEntity, ButtonEntity):
         description = self.entity_description
         await async_send(
             self.vehicle,
-            description.key,
+            self.action_name,
             description.command(self.vehicle),
         )
         description.follow(self.vehicle)
@@ -137,9 +137,9 @@ class ChargeButton(VehicleEntity, ButtonEntity):
         """Start or stop the charge."""
         control = self.vehicle.charge_control
         if self.entity_description.key == START_CHARGE.key:
-            await control.async_start()
+            await control.async_start(action=self.action_name)
         else:
-            await control.async_stop()
+            await control.async_stop(action=self.action_name)
 
 
 REFRESH_LOCATION = ButtonEntityDescription(
@@ -156,7 +156,7 @@ class RefreshLocationButton(VehicleEntity, ButtonEntity):
         before = getattr(location.data, "lastUpdateTime", None)
         await async_send(
             self.vehicle,
-            REFRESH_LOCATION.key,
+            self.action_name,
             CarLink.refresh_location,
         )
         self.vehicle.async_watch(LOCATION, lambda data: data.lastUpdateTime != before)

@@ -60,7 +60,9 @@ class ChargeControl:
             CarCommand.CHARGE_STOP
         )
 
-    async def async_start(self, *, prefer_charger: bool = False) -> None:
+    async def async_start(
+        self, *, prefer_charger: bool = False, action: str = "start_charge"
+    ) -> None:
         """Start charging; refused, with nothing sent, when the car is unplugged.
 
         A reading that says unplugged may predate the plug: it is read again.
@@ -78,10 +80,12 @@ class ChargeControl:
         ):
             await charger.async_allow(charging=True)
             return
-        await async_send(self.car, "start_charge", CarLink.set_charge_start)
+        await async_send(self.car, action, CarLink.set_charge_start)
         self.car.async_watch(BATTERY, is_charging)
 
-    async def async_stop(self, *, prefer_charger: bool = False) -> None:
+    async def async_stop(
+        self, *, prefer_charger: bool = False, action: str = "stop_charge"
+    ) -> None:
         """Stop charging."""
         charger = self.car.charger
         if charger is not None and (
@@ -89,5 +93,5 @@ class ChargeControl:
         ):
             await charger.async_allow(charging=False)
             return
-        await async_send(self.car, "stop_charge", CarLink.set_charge_stop)
+        await async_send(self.car, action, CarLink.set_charge_stop)
         self.car.async_watch(BATTERY, lambda answer: not is_charging(answer))

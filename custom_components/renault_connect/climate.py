@@ -156,19 +156,22 @@ class PreconditioningClimate(
                 translation_key="preconditioning_cannot_stop",
                 translation_placeholders={"model": self.vehicle.model or ""},
             )
+        if hvac_mode == HVACMode.OFF and self.hvac_mode == HVACMode.OFF:
+            # Already off: a cancel would change nothing.
+            return
         if hvac_mode == HVACMode.HEAT_COOL:
             temperature = (
                 self.native_target_temperature or self.vehicle.hvac_temperature
             )
             await async_send(
                 self.vehicle,
-                "preconditioning",
+                self.action_name,
                 lambda api: api.set_ac_start(temperature),
             )
         else:
             await async_send(
                 self.vehicle,
-                "preconditioning",
+                self.action_name,
                 lambda api: api.set_ac_stop(),
             )
         self.vehicle.preconditioning.async_sent(running=hvac_mode == HVACMode.HEAT_COOL)

@@ -42,6 +42,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
     TimeSelector,
 )
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
 from . import redact
@@ -166,13 +167,13 @@ SMART_CHARGING_SELECTORS: dict[str, Any] = {
 }
 
 
-def _login_schema(locale: str) -> vol.Schema:
+def _login_schema(locale: str, locales: list[str]) -> vol.Schema:
     """Return the login form, with the locale preselected."""
     return vol.Schema(
         {
             vol.Required(CONF_LOCALE, default=locale): SelectSelector(
                 SelectSelectorConfig(
-                    options=list(LOCALES),
+                    options=locales,
                     mode=SelectSelectorMode.DROPDOWN,
                     translation_key=CONF_LOCALE,
                 )
@@ -285,7 +286,7 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
             if result := await self._async_login(errors):
                 return result
         locale = default_locale(self.hass.config.language, self.hass.config.country)
-        return self._async_show_login_form("user", locale, user_input, errors)
+        return await self._async_show_login_form("user", locale, user_input, errors)
 
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
@@ -320,12 +321,11 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
             self._data = {**entry.data, **user_input}
             if result := await self._async_login(errors):
                 return result
-        return self._async_show_login_form(
+        return await self._async_show_login_form(
             "reconfigure", entry.data[CONF_LOCALE], user_input or entry.data, errors
         )
 
-    @callback
-    def _async_show_login_form(
+    async def _async_show_login_form(
         self,
         step_id: str,
         locale: str,
@@ -337,9 +337,19 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
-                _login_schema(locale), values
+                _login_schema(locale, await self._async_locales_by_name()), values
             ),
             errors=errors,
+        )
+
+    async def _async_locales_by_name(self) -> list[str]:
+        """Return the locales in the order of the names the user reads."""
+        names = await async_get_translations(
+            self.hass, self.hass.config.language, "selector", {DOMAIN}
+        )
+        prefix = f"component.{DOMAIN}.selector.{CONF_LOCALE}.options."
+        return sorted(
+            LOCALES, key=lambda code: str(names.get(prefix + code) or code).casefold()
         )
 
     async def _async_login(self, errors: dict[str, str]) -> ConfigFlowResult | None:

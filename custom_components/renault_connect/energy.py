@@ -114,6 +114,21 @@ def energy_by_hour(sessions: Iterable[ChargeSession]) -> dict[datetime, float]:
     return hours
 
 
+def charging_cost(
+    hours: Mapping[datetime, float], prices: Mapping[datetime, float]
+) -> float | None:
+    """Return what hours of charging (kWh by hour) cost at hourly prices.
+
+    None when an hour's price is unknown: a cost is never told from part of it.
+    """
+    cost = 0.0
+    for hour, kwh in hours.items():
+        if (price := prices.get(hour)) is None:
+            return None
+        cost += kwh * price
+    return round(cost, 2)
+
+
 @dataclass(frozen=True)
 class HourTotal:
     """One hour of charging: its start and the total charged by its end."""

@@ -54,6 +54,12 @@ class VehicleEntity(Entity):
         self._attr_unique_id = f"{vehicle.vin}_{description.key}".lower()
         self._attr_device_info = vehicle.device_info
 
+    @property
+    def action_name(self) -> str:
+        """Name the entity's command in errors as the user sees it on the page."""
+        name = self.name
+        return name if isinstance(name, str) and name else self.entity_description.key
+
 
 class RenaultConnectEntity[T](
     CoordinatorEntity[EndpointCoordinator[RenaultConnectVehicle, T]], VehicleEntity

@@ -195,7 +195,7 @@ class ChargeLimitNumber(RenaultConnectEntity[SocLevels], NumberEntity):
         await self.vehicle.writer.async_write(
             Write(
                 endpoint=SOC_LEVELS,
-                action=self.entity_description.key,
+                action=self.action_name,
                 change=Overlay(fields={self.entity_description.field: int(value)}),
                 build=_both_limits,
                 command=_send_limits,

@@ -129,7 +129,7 @@ class ChargeModeSelect[T](RenaultConnectEntity[T], SelectEntity):
             await self.vehicle.writer.async_write(
                 Write(
                     endpoint=CHARGE_SCHEDULE,
-                    action="charge_mode",
+                    action=self.action_name,
                     change=Overlay(fields={"chargeModeRq": option.upper()}),
                     build=kcm_document,
                     command=send_ev_settings,
@@ -140,7 +140,7 @@ class ChargeModeSelect[T](RenaultConnectEntity[T], SelectEntity):
         command = _charge_mode_command(
             self.vehicle.profile.charge_mode_spelling(option)
         )
-        await async_send(self.vehicle, "charge_mode", command)
+        await async_send(self.vehicle, self.action_name, command)
         self.vehicle.async_watch(
             self.coordinator.description.key, lambda data: self._mode(data) == option
         )

@@ -807,6 +807,36 @@ ENERGY_SENSORS: tuple[VehicleSensorDescription, ...] = (
 )
 
 
+def _follow_cost(
+    vehicle: RenaultConnectVehicle, update: CALLBACK_TYPE
+) -> CALLBACK_TYPE:
+    """Follow the car's sessions and the prices kept."""
+    if vehicle.cost is None:
+        return vehicle.energy.async_add_listener(update)
+    return vehicle.cost.async_add_listener(update)
+
+
+# Cars that list their sessions, with a price entity in their options.
+COST_SENSORS: tuple[VehicleSensorDescription, ...] = (
+    VehicleSensorDescription(
+        key="last_charge_cost",
+        translation_key="last_charge_cost",
+        value_fn=lambda vehicle: vehicle.cost.last_session if vehicle.cost else None,
+        follow_fn=_follow_cost,
+        device_class=SensorDeviceClass.MONETARY,
+        suggested_display_precision=2,
+    ),
+    VehicleSensorDescription(
+        key="charging_cost_this_month",
+        translation_key="charging_cost_this_month",
+        value_fn=lambda vehicle: vehicle.cost.this_month if vehicle.cost else None,
+        follow_fn=_follow_cost,
+        device_class=SensorDeviceClass.MONETARY,
+        suggested_display_precision=2,
+    ),
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class AccountSensorDescription(SensorEntityDescription):
     """A diagnostic sensor of the account's requests."""
@@ -860,6 +890,11 @@ async def async_setup_entry(
             *(SMART_SENSORS if vehicle.can_charge_smartly else ()),
             *(ENERGY_SENSORS if CHARGES in vehicle.coordinators else ()),
             *(
+                COST_SENSORS
+                if CHARGES in vehicle.coordinators and vehicle.cost is not None
+                else ()
+            ),
+            *(
                 CHARGE_FORECAST_SENSORS
                 if BATTERY in vehicle.coordinators
                 and vehicle.battery_capacity is not None
@@ -912,6 +947,14 @@ class VehicleSensor(VehicleEntity, SensorEntity):
     def native_value(self) -> SensorValue:
         """Return the value."""
         return self.entity_description.value_fn(self.vehicle)
+
+    @property
+    def native_unit_of_measurement(self) -> str | None:
+        """Return the unit: a cost's is the currency of its prices."""
+        cost = self.vehicle.cost
+        if self.entity_description.device_class is SensorDeviceClass.MONETARY and cost:
+            return cost.currency
+        return self.entity_description.native_unit_of_measurement
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:

@@ -64,6 +64,8 @@ ATTR_PERIOD = "period"
 ATTR_STOP_TIME = "stop_time"
 ATTR_TARGET_LEVEL = "target_level"
 
+# A plan's level, in percent, is at most this.
+FULL_LEVEL = 100
 # What the cars accept for preconditioning.
 MAX_START_DELAY = timedelta(days=7)
 # The longest history asked at once.
@@ -87,9 +89,8 @@ PLAN_CHARGE_SCHEMA = vol.Schema(
         **_VEHICLE,
         vol.Optional(ATTR_START_TIME): cv.datetime,
         vol.Optional(ATTR_STOP_TIME): cv.datetime,
-        vol.Optional(ATTR_TARGET_LEVEL): vol.All(
-            vol.Coerce(int), vol.Range(min=1, max=100)
-        ),
+        # The range is checked by the action, with its own translated error.
+        vol.Optional(ATTR_TARGET_LEVEL): vol.Coerce(int),
     }
 )
 HISTORY_SCHEMA = vol.Schema(
@@ -406,6 +407,9 @@ async def _async_get_notification_settings(call: ServiceCall) -> ServiceResponse
 
 async def _async_plan_charge(call: ServiceCall) -> None:
     """Replace the vehicle's charge plan: from a time, until a time or a level."""
+    level = call.data.get(ATTR_TARGET_LEVEL)
+    if level is not None and not 1 <= level <= FULL_LEVEL:
+        raise invalid(translation_key="service_level_invalid", level=level)
     vehicle = _vehicle(call)
     await vehicle.planner.async_set(
         _utc(call.data.get(ATTR_START_TIME)) or dt_util.utcnow(),

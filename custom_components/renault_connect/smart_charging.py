@@ -107,6 +107,21 @@ def _slots(
     return slots
 
 
+def hourly_prices(slots: Iterable[PriceSlot]) -> dict[datetime, float]:
+    """Return the price of each hour the slots cover (quarters averaged by time)."""
+    weighted: dict[datetime, tuple[float, float]] = {}
+    for slot in slots:
+        start = slot.start
+        while start < slot.end:
+            hour = start.replace(minute=0, second=0, microsecond=0)
+            end = min(slot.end, hour + timedelta(hours=1))
+            seconds = (end - start).total_seconds()
+            total, length = weighted.get(hour, (0.0, 0.0))
+            weighted[hour] = (total + slot.price * seconds, length + seconds)
+            start = end
+    return {hour: total / length for hour, (total, length) in weighted.items()}
+
+
 def _implied_end(
     read: Sequence[tuple[datetime, datetime | None, float]],
     index: int,

@@ -10,8 +10,9 @@ Three stores, one file each in Home Assistant's .storage folder:
 - `renault_connect.<entry>.charge_plans` (PlanStore): the charge plans the user
   set, written at once (a restart never loses nor repeats one);
 - `renault_connect.<entry>.energy` (EnergyLog): every charge session seen,
-  beyond the cloud's 30 days, the name of each car's energy statistic, and
-  each day's mileage for the consumption (the statistics are built from them);
+  beyond the cloud's 30 days, the name of each car's energy statistic, each
+  day's mileage for the consumption, and each hour's electricity price for
+  the cost (the statistics are built from them);
 - `renault_connect.<entry>.smart_charging` (SmartChargingStore): each car's
   smart-charging settings (mode, departure, levels) and the last start or
   stop it sent, written at once (a restart neither loses a setting nor sends
@@ -272,6 +273,26 @@ class EnergyLog:
                 if date.fromisoformat(kept) >= oldest
             },
             day.isoformat(): km,
+        }
+        self._store.async_delay_save(lambda: self._cars, SESSIONS_SAVE_DELAY)
+
+    def prices(self, vin: str) -> dict[datetime, float]:
+        """Return the price of each hour kept (what the price entity said)."""
+        stored: dict[str, float] = self._cars.get(vin, {}).get("prices", {})
+        return {datetime.fromisoformat(hour): price for hour, price in stored.items()}
+
+    @callback
+    def async_keep_prices(self, vin: str, prices: Mapping[datetime, float]) -> None:
+        """Keep hourly prices, forgetting those older than any cost looks at."""
+        car = self._cars.setdefault(vin, {})
+        oldest = dt_util.utcnow() - timedelta(days=MILEAGE_DAYS)
+        car["prices"] = {
+            **{
+                hour: price
+                for hour, price in car.get("prices", {}).items()
+                if datetime.fromisoformat(hour) >= oldest
+            },
+            **{hour.isoformat(): price for hour, price in prices.items()},
         }
         self._store.async_delay_save(lambda: self._cars, SESSIONS_SAVE_DELAY)
 

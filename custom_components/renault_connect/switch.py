@@ -123,6 +123,4 @@ class ScheduleSwitch(RenaultConnectEntity[object], SwitchEntity):
             dt_util.get_default_time_zone(),
             dt_util.utcnow(),
         )
-        await async_apply(
-            store, self.vehicle, description.translation_key or "", changes
-        )
+        await async_apply(store, self.vehicle, self.action_name, changes)

@@ -36,12 +36,14 @@ from .charge_estimate import (
 from .charge_plan import ChargePlanner
 from .charged_energy import ChargedEnergy
 from .charger import LinkedCharger
+from .charging_cost import ChargingCost
 from .cloud import CarDetails, CarLink
 from .cloud_time import cloud_time
 from .commands import CommandAccount, ConfirmationWatch
 from .const import (
     CONF_BATTERY_CAPACITY,
     CONF_HVAC_TEMPERATURE,
+    CONF_PRICE_ENTITY,
     CONF_VEHICLE_SETTINGS,
     DEFAULT_HVAC_TEMPERATURE,
     DOMAIN,
@@ -120,6 +122,11 @@ class RenaultConnectVehicle:
         self.writer = CarWriter(self)
         self.preconditioning = PreconditioningState(self)
         self.energy = ChargedEnergy(self.hass, hub.energy_log, self.vin, self.name)
+        self.cost = (
+            ChargingCost(self.hass, hub.energy_log, self.vin, self.energy, price)
+            if (price := self.settings.get(CONF_PRICE_ENTITY))
+            else None
+        )
         self._last_estimate: tuple[float, datetime] | None = None
         """The last level estimated while charging, and when."""
         self.notification_settings: dict[str, Any] | None = None
@@ -302,6 +309,8 @@ class RenaultConnectVehicle:
         before a restart are shown at once; the others are read now.
         """
         self.hub.entry.async_on_unload(await self.energy.async_setup())
+        if self.cost is not None:
+            self.hub.entry.async_on_unload(self.cost.async_start())
         for description in ENDPOINTS:
             if description.is_supported(self.profile) and not memory.retired_at(
                 self.vin, description.key
