@@ -6,6 +6,7 @@ import asyncio
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 import logging
+from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -179,6 +180,31 @@ async def test_request_count_falls_by_itself(
 
     assert fake_cloud.requests.count() == 0
     assert hass.states.get(REQUESTS).state == "0"
+
+
+async def test_request_count_survives_a_reload_and_a_restart(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The count is the cloud's: a reload or a restart does not start it at 0."""
+    entry, _ = await _setup(hass, fake_cloud, freezer)
+    before = int(hass.states.get(REQUESTS).state)
+    assert before > 0
+
+    with patch("custom_components.renault_connect.PLATFORMS", PLATFORMS):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+    # The kept answers are shown again; the requests sent before still count.
+    after_reload = int(hass.states.get(REQUESTS).state)
+    assert after_reload >= before
+
+    # Stopped: what is on disk holds the same count.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    kept = hass_storage[f"renault_connect.{entry.entry_id}.last_answers"]["data"]
+    assert len(kept["requests"]["sent"]) == after_reload
 
 
 async def test_higher_priority_takes_the_room_of_lower_reads(

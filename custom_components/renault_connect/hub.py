@@ -95,6 +95,11 @@ class RenaultHub:
         self.entry.async_on_unload(partial(redact.SECRETS.forget, self.entry.entry_id))
         await self.cache.async_load()
         self.entry.async_on_unload(self.cache.async_save)
+        # The cloud's quota counts what was sent before a reload or restart too.
+        self.request_budget.restore(self.cache.requests())
+        self.entry.async_on_unload(
+            lambda: self.cache.async_keep_requests(self.request_budget.as_dict())
+        )
         coordinator = self.vehicles_coordinator
         if kept := self.cache.vehicles():
             # Known from the last run: read the list again in the background.

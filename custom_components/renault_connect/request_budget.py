@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 import math
+from typing import Any
 
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.util import dt as dt_util
@@ -196,6 +197,29 @@ class RequestBudget:
         if priority is not Priority.ON_DEMAND:
             self._timed.append(now)
         self._async_notify()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return what was sent lately and any throttle, as kept across restarts."""
+        self._forget_before(dt_util.utcnow())
+        return {
+            "sent": [moment.isoformat() for moment in self._sent],
+            "timed": [moment.isoformat() for moment in self._timed],
+            "throttled_until": (
+                self.throttled_until.isoformat() if self.throttled_until else None
+            ),
+        }
+
+    def restore(self, kept: Mapping[str, Any]) -> None:
+        """Take back what was sent before a reload or restart (the cloud's quota)."""
+        now = dt_util.utcnow()
+        for name, sent in (("sent", self._sent), ("timed", self._timed)):
+            moments = [dt_util.parse_datetime(str(text)) for text in kept.get(name, [])]
+            sent.extend(
+                sorted(moment for moment in moments if moment and moment <= now)
+            )
+        throttled = kept.get("throttled_until")
+        self.throttled_until = dt_util.parse_datetime(throttled) if throttled else None
+        self._forget_before(now)
 
     def async_on_token(self, valid_until: datetime | None) -> None:
         """Count the request that fetched an access token, and learn how long it serves.

@@ -47,6 +47,7 @@ RETIRED_FOR = timedelta(days=1)
 _VEHICLES = "vehicles"
 _ENDPOINTS = "endpoints"
 _ABSENCES = "absences"
+_REQUESTS = "requests"
 
 type RetiredEndpoints = dict[str, dict[str, str]]
 type StoredPlans = dict[str, dict[str, Any]]
@@ -87,6 +88,17 @@ class ReadCache:
     def vehicles(self) -> dict[str, CarDetails]:
         """Return the account's vehicles as last read, by VIN."""
         return restore_details(self._data[_VEHICLES])
+
+    def requests(self) -> dict[str, Any]:
+        """Return the requests the account sent lately (as its budget kept them)."""
+        requests: dict[str, Any] = self._data.get(_REQUESTS, {})
+        return requests
+
+    @callback
+    def async_keep_requests(self, requests: dict[str, Any]) -> None:
+        """Keep the requests sent lately, written with the answers."""
+        self._data[_REQUESTS] = requests
+        self._async_save()
 
     def absences(self) -> dict[str, Absence]:
         """Return the cars the vehicle list lately missed, by VIN."""
