@@ -366,6 +366,11 @@ class FakeVehicle:
         self.simulate()
         return list(self._charge_sessions)
 
+    def add_charge_session(self, session: ChargeSession) -> None:
+        """Record a charge that ended before the simulation began (a history)."""
+        self._charge_sessions.append(session)
+        self._charge_sessions.sort(key=lambda kept: kept.start)
+
     @property
     def hvac_sessions(self) -> list[HvacSession]:
         """Return the preconditionings that started, oldest first."""

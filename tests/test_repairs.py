@@ -194,6 +194,8 @@ async def _full_diagnostics(
     From Home Assistant 2025.8 on, it holds the entry's repair issues.
     """
     assert await async_setup_component(hass, "diagnostics", {})
+    # Diagnostics finds the integration's platform in the background.
+    await hass.async_block_till_done()
     client = await hass_client()
     response = await client.get(f"/api/diagnostics/config_entry/{entry.entry_id}")
     assert response.status == HTTPStatus.OK

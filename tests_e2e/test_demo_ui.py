@@ -3,9 +3,10 @@
 Against the fake cloud's demo account, as a person would: log in to Home
 Assistant as demo/demo, add the integration (e-mail, password, the two-factor
 code "e-mailed" by the fake cloud, vehicles), open the ZOE's device page, check
-its main values, press "Start charging" and wait for the car to charge. Every
-step leaves a screenshot in the artifacts folder; with E2E_UPDATE_DOCS=1 the
-device page is also copied to docs/images/device-page.png (the README's).
+its main values, press "Start charging" and wait for the car to charge, then
+add the car to the Energy dashboard and see its week of charges. Every step
+leaves a screenshot in the artifacts folder; with E2E_UPDATE_DOCS=1 the device
+page and the Energy dashboard are also copied to docs/images/ (the README's).
 """
 
 from __future__ import annotations
@@ -28,6 +29,35 @@ ZOE_LEVEL = 60
 # The car acts 30 s after a command; the integration reads it 15 s and 30 s later.
 CHARGE_TIMEOUT = 90.0
 DOCS_IMAGE = REPO / "docs" / "images" / "device-page.png"
+ENERGY_IMAGE = REPO / "docs" / "images" / "energy-dashboard.png"
+# Through the frontend's own connection: the car's energy statistic, added to
+# the Energy dashboard as an individual device, and its last week's total.
+ENERGY_SCRIPT = """async () => {
+    const hass = document.querySelector('home-assistant').hass;
+    const ids = await hass.callWS(
+        {type: 'recorder/list_statistic_ids', statistic_type: 'sum'});
+    const car = ids.find(
+        item => item.statistic_id.startsWith('renault_connect:charged_energy_'));
+    if (!car) return null;
+    const prefs = await hass.callWS({type: 'energy/get_prefs'})
+        .catch(() => ({energy_sources: []}));
+    await hass.callWS({
+        type: 'energy/save_prefs',
+        energy_sources: prefs.energy_sources || [],
+        device_consumption: [{stat_consumption: car.statistic_id}],
+    });
+    const start = new Date(Date.now() - 8 * 24 * 3600 * 1000).toISOString();
+    const rows = await hass.callWS({
+        type: 'recorder/statistics_during_period',
+        start_time: start,
+        statistic_ids: [car.statistic_id],
+        period: 'day',
+        types: ['change'],
+    });
+    const days = rows[car.statistic_id] || [];
+    const kwh = days.reduce((sum, day) => sum + (day.change || 0), 0);
+    return {id: car.statistic_id, kwh: kwh};
+}"""
 # Each row of an entities card: its name in its shadow root, its value in the
 # light DOM.
 ROWS_SCRIPT = """rows => rows.map(row => [
@@ -160,7 +190,7 @@ def add_integration(page: Page, stack: Stack, shots: Screenshots) -> None:
     brand.click()
 
     # Step "user": locale (preselected from Home Assistant's country), e-mail, password.
-    page.get_by_text("Log in to your Renault, Dacia or Alpine account").wait_for()
+    page.get_by_text("Renault, Dacia or Alpine account").wait_for()
     page.get_by_role("textbox", name="E-mail").fill(DEMO_EMAIL)
     page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
     shots.take("login-form")
@@ -209,6 +239,24 @@ def open_device_page(page: Page, shots: Screenshots) -> None:
     page.get_by_text(ZOE_PLATE, exact=True).click()
     page.wait_for_url("**/config/devices/device/**")
     entity_row(page, "Start charging").wait_for()
+
+
+def show_energy_dashboard(page: Page, stack: Stack, shots: Screenshots) -> Path:
+    """Add the ZOE to the Energy dashboard; its week of charges is there to see."""
+    found = page.evaluate(ENERGY_SCRIPT)
+    assert found, "no charged-energy statistic in the recorder"
+    # The demo ZOE charged six evenings of the past week (fake_renault_cloud/demo.py).
+    assert found["kwh"] > 50, found
+    page.goto(f"{stack.ha_url}/energy")
+    page.get_by_text("Individual devices total usage").wait_for()
+    # The whole year, by month: the week's charges whatever today's weekday.
+    page.locator("ha-date-range-picker").first.click()
+    page.get_by_text("This year", exact=True).click()
+    page.wait_for_timeout(2000)
+    page.evaluate(BLUR)
+    page.mouse.click(*VIEWPORT_CORNER)
+    page.wait_for_timeout(1000)
+    return shots.take("energy-dashboard")
 
 
 def check_log(stack: Stack, artifacts: Path) -> None:
@@ -294,6 +342,10 @@ def test_add_integration_and_start_charging(
     device_page = shots.take("charging")
     if os.environ.get("E2E_UPDATE_DOCS") == "1":
         shutil.copy(device_page, DOCS_IMAGE)
+
+    energy = show_energy_dashboard(page, stack, shots)
+    if os.environ.get("E2E_UPDATE_DOCS") == "1":
+        shutil.copy(energy, ENERGY_IMAGE)
 
     check_log(stack, artifacts)
     print(
