@@ -49,7 +49,11 @@ from custom_components.renault_connect.const import (
     DOMAIN,
 )
 from fake_renault_cloud import FakeRenaultCloud, FakeUser, Fault
-from fake_renault_cloud.gigya import LOCKOUT_FOR, WRONG_CODES_BEFORE_LOCKOUT
+from fake_renault_cloud.gigya import (
+    LOCKOUT_FOR,
+    WRONG_CODES_BEFORE_LOCKOUT,
+    obfuscate,
+)
 
 from .const import EMAIL, LOCALE, PASSWORD
 
@@ -241,6 +245,10 @@ async def test_two_factor_with_one_address(
     result = await _submit_login(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "tfa_code"
+    # The step says where the code went, masked as Gigya masks it.
+    masked = result["description_placeholders"]["email"]
+    assert masked == obfuscate(EMAIL)
+    assert masked != EMAIL
     code = fake_cloud.last_tfa_code(EMAIL)
     assert code
 

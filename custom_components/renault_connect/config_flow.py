@@ -260,6 +260,8 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
         self._data: dict[str, Any] = {}
         self._session: CloudSession | None = None
         self._email_id: str | None = None
+        self._email_labels: dict[str, str] = {}
+        """The masked addresses Gigya shows for each address id."""
         self._code_sent_at: datetime | None = None
         self._person = PersonAccounts(accounts={})
         self._account_id = ""
@@ -385,6 +387,7 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
             emails = await self.session.async_tfa_emails()
         if errors:
             return self.async_abort(reason=errors["base"])
+        self._email_labels = {email.id: email.label for email in emails}
         options = [
             SelectOptionDict(value=email.id, label=email.label) for email in emails
         ]
@@ -424,7 +427,13 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
             if errors.get(CONF_CODE) == "invalid_code" and self._code_is_old():
                 errors[CONF_CODE] = "code_expired"
         return self.async_show_form(
-            step_id="tfa_code", data_schema=CODE_SCHEMA, errors=errors
+            step_id="tfa_code",
+            data_schema=CODE_SCHEMA,
+            errors=errors,
+            # The address as Gigya masks it, so the user knows where to look.
+            description_placeholders={
+                "email": self._email_labels.get(self._email_id or "", "")
+            },
         )
 
     def _code_is_old(self) -> bool:
