@@ -119,6 +119,16 @@ async def _set(hass: HomeAssistant, domain: str, service: str, **data: Any) -> N
     await hass.services.async_call(domain, service, data, blocking=True)
 
 
+async def _press(hass: HomeAssistant, button: str) -> None:
+    """Press one of the test car's buttons."""
+    await _set(
+        hass,
+        BUTTON_DOMAIN,
+        SERVICE_PRESS,
+        **{ATTR_ENTITY_ID: f"button.aa_001_aa_{button}"},
+    )
+
+
 async def _choose(hass: HomeAssistant, mode: str, **settings: Any) -> None:
     """Set smart charging from its entities, as a user does on the device page."""
     if "departure" in settings:
@@ -470,12 +480,7 @@ async def test_stop_charging_through_the_charger(
     )
     car = fake_cloud.vehicles[VIN]
     await _wallbox(hass, car)
-    await _set(
-        hass,
-        BUTTON_DOMAIN,
-        SERVICE_PRESS,
-        **{ATTR_ENTITY_ID: "button.aa_001_aa_stop_charging"},
-    )
+    await _press(hass, "stop_charging")
     assert _state(hass, WALLBOX) == "off"
     assert _posts(fake_cloud, "actions/charge-stop") == 0
 
@@ -492,12 +497,7 @@ async def test_a_charger_that_does_not_answer_says_so(
         vehicle_settings={CONF_CHARGER_SWITCH: "switch.gone"},
     )
     with pytest.raises(HomeAssistantError) as refused:
-        await _set(
-            hass,
-            BUTTON_DOMAIN,
-            SERVICE_PRESS,
-            **{ATTR_ENTITY_ID: "button.aa_001_aa_stop_charging"},
-        )
+        await _press(hass, "stop_charging")
     assert refused.value.translation_key == "charger_unavailable"
     assert refused.value.translation_placeholders == {"charger": "switch.gone"}
 
@@ -528,12 +528,7 @@ async def test_start_charging_an_unplugged_car_sends_nothing(
     """The last reading and a fresh one say unplugged: said, and nothing sent."""
     await setup_profile(hass, fake_cloud, "twingo_3", Platform.BUTTON)
     with pytest.raises(ServiceValidationError) as refused:
-        await _set(
-            hass,
-            BUTTON_DOMAIN,
-            SERVICE_PRESS,
-            **{ATTR_ENTITY_ID: "button.aa_001_aa_start_charging"},
-        )
+        await _press(hass, "start_charging")
     assert refused.value.translation_key == "car_unplugged"
     assert _posts(fake_cloud, "actions/charge-start") == 0
 
@@ -594,12 +589,7 @@ async def test_a_charger_that_fails_says_so(
         vehicle_settings={CONF_CHARGER_SWITCH: "switch.broken_wallbox"},
     )
     with pytest.raises(HomeAssistantError) as refused:
-        await _set(
-            hass,
-            BUTTON_DOMAIN,
-            SERVICE_PRESS,
-            **{ATTR_ENTITY_ID: "button.aa_001_aa_stop_charging"},
-        )
+        await _press(hass, "stop_charging")
     assert refused.value.translation_key == "charger_failed"
     assert refused.value.translation_placeholders["charger"] == "switch.broken_wallbox"
 

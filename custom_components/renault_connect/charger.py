@@ -1,4 +1,6 @@
-"""A home charger linked to a car: the switch that lets it charge, and its meters.
+"""What a car's options link: its home charger, and price and surplus entities.
+
+The price and power entities are read here, the same way wherever they serve.
 
 Any switch works (an Easee charger's enable switch from its own integration, a
 smart plug, an input boolean in tests): on lets the car charge, off pauses it.
@@ -28,9 +30,12 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter
 
 from .const import CONF_CHARGER_POWER, CONF_CHARGER_SWITCH, DOMAIN
+from .energy import HOUR, hour_of
+from .smart_charging import PriceSlot, price_slots
 
 
 def state_number(hass: HomeAssistant, entity_id: str | None) -> float | None:
@@ -53,6 +58,18 @@ def power_kw(hass: HomeAssistant, entity_id: str | None) -> float | None:
     if unit not in PowerConverter.VALID_UNITS:
         unit = UnitOfPower.WATT
     return PowerConverter.convert(value, unit, UnitOfPower.KILO_WATT)
+
+
+def entity_prices(hass: HomeAssistant, entity_id: str | None) -> list[PriceSlot]:
+    """Return a price entity's slots: its list, else its state for this hour."""
+    if entity_id is None or (state := hass.states.get(entity_id)) is None:
+        return []
+    if slots := price_slots(state.attributes):
+        return slots
+    if (price := state_number(hass, entity_id)) is None:
+        return []
+    hour = hour_of(dt_util.utcnow())
+    return [PriceSlot(hour, hour + HOUR, price)]
 
 
 @dataclass(frozen=True)

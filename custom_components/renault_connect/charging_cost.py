@@ -19,9 +19,9 @@ from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util import dt as dt_util
 
 from .charged_energy import ChargedEnergy
-from .charger import state_number
-from .energy import charging_cost, energy_by_hour, hour_of
-from .smart_charging import hourly_prices, price_slots
+from .charger import entity_prices
+from .energy import charging_cost, energy_by_hour
+from .smart_charging import hourly_prices
 from .storage import EnergyLog
 
 PER_KWH = "/kWh"
@@ -73,13 +73,7 @@ class ChargingCost:
     @callback
     def _async_keep_prices(self) -> None:
         """Keep each hour's price from the entity's slots, or its state."""
-        if (state := self.hass.states.get(self.price_entity)) is None:
-            return
-        prices = hourly_prices(price_slots(state.attributes))
-        price = state_number(self.hass, self.price_entity)
-        if not prices and price is not None:
-            prices = {hour_of(dt_util.utcnow()): price}
-        if prices:
+        if prices := hourly_prices(entity_prices(self.hass, self.price_entity)):
             self._log.async_keep_prices(self._vin, prices)
             for update in list(self._listeners):
                 update()

@@ -27,7 +27,7 @@ from homeassistant.util import dt as dt_util
 
 from .car_states import is_charging, is_unplugged
 from .charge_plan import PlannedCar
-from .charger import LinkedCharger, power_kw, state_number
+from .charger import LinkedCharger, entity_prices, power_kw
 from .cloud_time import cloud_time
 from .const import (
     CONF_MAX_PRICE,
@@ -40,13 +40,11 @@ from .const import (
 from .errors import invalid
 from .smart_charging import (
     CarNow,
-    PriceSlot,
     SmartDecision,
     SmartInputs,
     SmartMode,
     SmartSettings,
     decide,
-    price_slots,
 )
 from .storage import SmartChargingStore
 
@@ -54,8 +52,6 @@ from .storage import SmartChargingStore
 RESEND_AFTER = timedelta(minutes=15)
 # ...at most this many times for one decision.
 MOST_ORDERS = 3
-# A price entity with no list of slots: its state is the price of this long.
-CURRENT_PRICE_SPAN = timedelta(hours=1)
 
 
 def _moment(stored: str | None) -> datetime | None:
@@ -192,18 +188,10 @@ class SmartCharger:
     def _inputs(self) -> SmartInputs:
         """Read the price and surplus entities named in the car's options."""
         hass, settings = self.car.hass, self.car.settings
-        slots: list[PriceSlot] = []
-        if (price_entity := settings.get(CONF_PRICE_ENTITY)) and (
-            state := hass.states.get(price_entity)
-        ):
-            slots = price_slots(state.attributes)
-            if not slots and (price := state_number(hass, price_entity)) is not None:
-                now = dt_util.utcnow()
-                slots = [PriceSlot(now, now + CURRENT_PRICE_SPAN, price)]
         surplus = power_kw(hass, settings.get(CONF_SURPLUS_ENTITY))
         max_price = settings.get(CONF_MAX_PRICE)
         return SmartInputs(
-            slots=slots,
+            slots=entity_prices(hass, settings.get(CONF_PRICE_ENTITY)),
             max_price=None if max_price is None else float(max_price),
             surplus_w=None if surplus is None else surplus * 1000,
             threshold_w=float(
