@@ -1,7 +1,7 @@
 """Finish Home Assistant's onboarding for the demo user, before Home Assistant starts.
 
     python scripts/onboard_demo.py CONFIG_DIR [--name Demo] [--username demo]
-        [--password demo]
+        [--password demo] [--port 8123]
 
 Writes, with Home Assistant's own classes (so the password hash and the storage
 formats are the ones the installed version reads):
@@ -10,7 +10,11 @@ formats are the ones the installed version reads):
 - the user "Demo" linked to it, in the administrators group (and owner, when it
   is the first user),
 - a person for that user (as the onboarding wizard creates),
-- every onboarding step marked done.
+- every onboarding step marked done,
+- Home Assistant's port: from 2026.11 in its own HTTP settings store (YAML
+  would be taken as an unconfirmed trial and reverted five minutes after the
+  start); before 2026.11 in ``packages/http.yaml``, which configuration.yaml
+  includes.
 
 Idempotent: what exists is kept (an existing login keeps its password), only
 what is missing is added. Location, time zone, units and language come from
@@ -21,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +103,32 @@ async def _ensure_onboarded(hass: HomeAssistant) -> list[str]:
     return [f"onboarding steps {', '.join(missing)}"]
 
 
-async def _run(config_dir: Path, name: str, username: str, password: str) -> None:
+async def _ensure_port(hass: HomeAssistant, config_dir: Path, port: int) -> list[str]:
+    """Make Home Assistant listen on the port, as the installed version reads it."""
+    package = config_dir / "packages" / "http.yaml"
+    try:
+        from homeassistant.components.http import config as http_config  # noqa: PLC0415
+    except ImportError:  # before 2026.11: the port is YAML
+        text = f"# Written by scripts/onboard_demo.py\nhttp:\n  server_port: {port}\n"
+        if package.is_file() and package.read_text(encoding="utf-8") == text:
+            return []
+        package.parent.mkdir(exist_ok=True)
+        package.write_text(text, encoding="utf-8")
+        return [f"port {port} (packages/http.yaml)"]
+    with contextlib.suppress(FileNotFoundError):
+        package.unlink()
+    store = await http_config.async_get_and_load_store(hass)
+    if store.stable.get("server_port") == port and store.pending is None:
+        return []
+    await store.async_set_pending({**store.stable, "server_port": port})
+    if store.pending is not None:
+        await store.async_promote_pending()
+    return [f"port {port} (HTTP settings)"]
+
+
+async def _run(
+    config_dir: Path, name: str, username: str, password: str, port: int
+) -> None:
     """Write what is missing, and save it."""
     hass = HomeAssistant(str(config_dir))
     # The auth store reads the registries; load them as Home Assistant's auth
@@ -110,6 +141,7 @@ async def _run(config_dir: Path, name: str, username: str, password: str) -> Non
     user_id, done = await _ensure_user(hass, name, username, password)
     done += await _ensure_person(hass, name, user_id)
     done += await _ensure_onboarded(hass)
+    done += await _ensure_port(hass, config_dir, port)
     # Stopping writes the stores that save with a delay (the auth store); this
     # instance never ran, hence force.
     logging.getLogger("homeassistant.core").setLevel(logging.WARNING)
@@ -125,10 +157,19 @@ def main() -> None:
     parser.add_argument("--name", default="Demo")
     parser.add_argument("--username", default="demo")
     parser.add_argument("--password", default="demo")
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("HA_PORT", "8123"))
+    )
     arguments = parser.parse_args()
     config_dir: Path = arguments.config_dir.resolve()
     (config_dir / ".storage").mkdir(parents=True, exist_ok=True)
-    work = _run(config_dir, arguments.name, arguments.username, arguments.password)
+    work = _run(
+        config_dir,
+        arguments.name,
+        arguments.username,
+        arguments.password,
+        arguments.port,
+    )
     # Home Assistant's own event loop, as its auth script uses: a loop factory
     # in recent versions, an event loop policy in older ones (2025.4).
     if loop_factory := getattr(runner, "create_event_loop", None):

@@ -28,6 +28,7 @@ from custom_components.renault_connect.config_flow import (
     CONF_CODE,
     CONF_EMAIL_ID,
     CONF_RESEND,
+    CONF_VEHICLE,
 )
 from custom_components.renault_connect.const import (
     CONF_AUTO_ADD,
@@ -48,6 +49,7 @@ from custom_components.renault_connect.const import (
     CONF_VEHICLES,
     DOMAIN,
 )
+from custom_components.renault_connect.labels import vehicle_label
 from fake_renault_cloud import FakeRenaultCloud, FakeUser, Fault
 from fake_renault_cloud.gigya import (
     LOCKOUT_FOR,
@@ -521,13 +523,46 @@ async def test_reconfigure_to_another_account_aborts(
     assert init_integration.data[CONF_USERNAME] == EMAIL
 
 
-async def test_options_choose_vehicles_and_settings(
+POLLING = {
+    CONF_HOURLY_BUDGET: 15.0,
+    CONF_QUIET_START: "23:00:00",
+    CONF_QUIET_END: "06:00:00",
+}
+
+
+async def _open_options(
+    hass: HomeAssistant, entry: MockConfigEntry, part: str, vin: str | None = None
+) -> dict[str, Any]:
+    """Open the options and pick a part of the menu (and a car, for its settings)."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": part}
+    )
+    if vin is not None and result["step_id"] == "choose_vehicle":
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_VEHICLE: vin}
+        )
+    return result
+
+
+async def test_options_menu_has_each_part_one_step_away(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Configure opens on a menu: vehicles, a car's settings, polling."""
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["vehicles", "choose_vehicle", "polling"]
+
+
+async def test_options_choose_vehicles(
     hass: HomeAssistant, init_integration: MockConfigEntry, cloud_vins: list[str]
 ) -> None:
-    """Options choose vehicles, then each vehicle's settings, and apply at once."""
+    """The vehicles part chooses the cars and applies at once; nothing else changes."""
     entry = init_integration
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["step_id"] == "init"
+    before = copy.deepcopy(dict(entry.options))
+    result = await _open_options(hass, entry, "vehicles")
+    assert result["step_id"] == "vehicles"
     assert _defaults(result) == {CONF_VEHICLES: cloud_vins, CONF_AUTO_ADD: True}
 
     result = await hass.config_entries.options.async_configure(
@@ -538,6 +573,35 @@ async def test_options_choose_vehicles_and_settings(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_VEHICLES: [cloud_vins[1]], CONF_AUTO_ADD: False}
     )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+    assert entry.options == {
+        **before,
+        CONF_VEHICLES: [cloud_vins[1]],
+        CONF_AUTO_ADD: False,
+        CONF_KNOWN_VEHICLES: sorted(cloud_vins),
+    }
+    # Applied without a restart: the entry reloaded with one vehicle.
+    assert entry.state is ConfigEntryState.LOADED
+    assert list(entry.runtime_data.vehicles) == [cloud_vins[1]]
+    result = await _open_options(hass, entry, "vehicles")
+    assert _defaults(result) == {CONF_VEHICLES: [cloud_vins[1]], CONF_AUTO_ADD: False}
+
+
+async def test_options_one_car_settings(
+    hass: HomeAssistant, init_integration: MockConfigEntry, cloud_vins: list[str]
+) -> None:
+    """A car is picked, its settings saved alone; one car needs no picking."""
+    entry = init_integration
+    result = await _open_options(hass, entry, "choose_vehicle")
+    assert result["step_id"] == "choose_vehicle"
+    assert [option["value"] for option in _select_options(result, CONF_VEHICLE)] == (
+        cloud_vins
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_VEHICLE: cloud_vins[1]}
+    )
     assert result["step_id"] == "vehicle"
     # The Megane E-Tech's usual battery is offered; the user has a smaller one.
     assert _defaults(result) == {
@@ -547,7 +611,39 @@ async def test_options_choose_vehicles_and_settings(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_BATTERY_CAPACITY: 40.0, CONF_HVAC_TEMPERATURE: 19.5}
     )
-    # Then the account's polling: the budget and the quiet hours.
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options[CONF_VEHICLE_SETTINGS] == {
+        cloud_vins[1]: {CONF_BATTERY_CAPACITY: 40.0, CONF_HVAC_TEMPERATURE: 19.5}
+    }
+    assert entry.state is ConfigEntryState.LOADED
+
+    # Opening it again shows what was stored.
+    result = await _open_options(hass, entry, "choose_vehicle", cloud_vins[1])
+    assert _defaults(result) == {
+        CONF_BATTERY_CAPACITY: 40.0,
+        CONF_HVAC_TEMPERATURE: 19.5,
+    }
+
+    # With one car chosen, its settings open straight away.
+    result = await _open_options(hass, entry, "vehicles")
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_VEHICLES: [cloud_vins[0]], CONF_AUTO_ADD: True}
+    )
+    await hass.async_block_till_done()
+    result = await _open_options(hass, entry, "choose_vehicle")
+    assert result["step_id"] == "vehicle"
+    assert result["description_placeholders"]["vehicle"] == vehicle_label(
+        entry.runtime_data.vehicles[cloud_vins[0]].details
+    )
+
+
+async def test_options_polling(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The account's polling: the budget and the quiet hours, applied at once."""
+    entry = init_integration
+    result = await _open_options(hass, entry, "polling")
     assert result["step_id"] == "polling"
     assert _defaults(result) == {
         CONF_HOURLY_BUDGET: 15,
@@ -568,24 +664,7 @@ async def test_options_choose_vehicles_and_settings(
     assert entry.options[CONF_HOURLY_BUDGET] == 30
     assert entry.runtime_data.request_budget.budget == 30
     assert entry.options[CONF_QUIET_START] == "22:30:00"
-    assert entry.options[CONF_VEHICLES] == [cloud_vins[1]]
-    assert entry.options[CONF_AUTO_ADD] is False
-    assert entry.options[CONF_VEHICLE_SETTINGS] == {
-        cloud_vins[1]: {CONF_BATTERY_CAPACITY: 40.0, CONF_HVAC_TEMPERATURE: 19.5}
-    }
-    # Applied without a restart: the entry reloaded with one vehicle.
-    assert entry.state is ConfigEntryState.LOADED
-    assert list(entry.runtime_data.vehicles) == [cloud_vins[1]]
-
-    # Opening the options again shows what was stored.
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_VEHICLES: [cloud_vins[1]], CONF_AUTO_ADD: False}
-    )
-    assert _defaults(result) == {
-        CONF_BATTERY_CAPACITY: 40.0,
-        CONF_HVAC_TEMPERATURE: 19.5,
-    }
+    assert entry.options[CONF_QUIET_END] == "07:00:00"
 
 
 async def test_options_link_a_charger_and_prices(
@@ -602,14 +681,10 @@ async def test_options_link_a_charger_and_prices(
         CONF_PRICE_ENTITY: "sensor.nordpool",
         CONF_MAX_PRICE: 0.15,
     }
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_VEHICLES: [megane], CONF_AUTO_ADD: True}
-    )
+    result = await _open_options(hass, entry, "choose_vehicle", megane)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], linked
     )
-    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
 
@@ -619,10 +694,7 @@ async def test_options_link_a_charger_and_prices(
     assert vehicle.can_charge_smartly
 
     # Shown again as suggestions; a field emptied is dropped.
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_VEHICLES: [megane], CONF_AUTO_ADD: True}
-    )
+    result = await _open_options(hass, entry, "choose_vehicle", megane)
     suggested = {
         str(key): key.description["suggested_value"]
         for key in result["data_schema"].schema
@@ -631,10 +703,7 @@ async def test_options_link_a_charger_and_prices(
     assert suggested[CONF_CHARGER_SWITCH] == "input_boolean.wallbox"
     assert suggested[CONF_PRICE_ENTITY] == "sensor.nordpool"
     unlinked = {CONF_BATTERY_CAPACITY: 60.0, CONF_HVAC_TEMPERATURE: 21.0}
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], unlinked
-    )
-    await hass.config_entries.options.async_configure(result["flow_id"], {})
+    await hass.config_entries.options.async_configure(result["flow_id"], unlinked)
     await hass.async_block_till_done()
     assert entry.options[CONF_VEHICLE_SETTINGS] == {megane: unlinked}
     assert entry.runtime_data.vehicles[megane].charger is None
@@ -649,10 +718,8 @@ async def test_options_for_a_fuel_car_have_no_battery(
     await init_integration.runtime_data.vehicles_coordinator.async_refresh()
     await hass.async_block_till_done()
 
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_VEHICLES: [duster.vin], CONF_AUTO_ADD: True}
-    )
+    result = await _open_options(hass, init_integration, "choose_vehicle", duster.vin)
+    assert result["step_id"] == "vehicle"
     assert _defaults(result) == {CONF_HVAC_TEMPERATURE: 21.0}
 
 
@@ -684,25 +751,6 @@ async def _stored_options(
     )
 
 
-async def _options_until_polling(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    vins: list[str],
-    settings: dict[str, float],
-) -> Any:
-    """Walk the options to the polling step, giving every car these settings."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_VEHICLES: vins, CONF_AUTO_ADD: True}
-    )
-    while result["step_id"] == "vehicle":
-        result = await hass.config_entries.options.async_configure(
-            result["flow_id"], settings
-        )
-    assert result["step_id"] == "polling"
-    return result
-
-
 async def test_options_one_car_setting_alone_is_stored(
     hass: HomeAssistant,
     hass_storage: dict[str, Any],
@@ -711,18 +759,14 @@ async def test_options_one_car_setting_alone_is_stored(
 ) -> None:
     """Changing only a car's battery capacity is written, and read after a restart."""
     entry = init_integration
-    polling = {
-        CONF_HOURLY_BUDGET: 15.0,
-        CONF_QUIET_START: "23:00:00",
-        CONF_QUIET_END: "06:00:00",
-    }
     first = {CONF_BATTERY_CAPACITY: 40.0, CONF_HVAC_TEMPERATURE: 19.5}
-    result = await _options_until_polling(hass, entry, cloud_vins, first)
-    await hass.config_entries.options.async_configure(result["flow_id"], polling)
-    await hass.async_block_till_done()
+    for vin in cloud_vins:
+        result = await _open_options(hass, entry, "choose_vehicle", vin)
+        await hass.config_entries.options.async_configure(result["flow_id"], first)
+        await hass.async_block_till_done()
 
-    # The same choices, but a new battery: nothing else changes. Home
-    # Assistant sees the change (it writes and tells the entry's listeners).
+    # A new battery for the first car: nothing else changes. Home Assistant
+    # sees the change (it writes and tells the entry's listeners).
     updates: list[Any] = []
 
     async def count_update(_: HomeAssistant, changed: Any) -> None:
@@ -730,17 +774,41 @@ async def test_options_one_car_setting_alone_is_stored(
 
     entry.add_update_listener(count_update)
     second = {CONF_BATTERY_CAPACITY: 45.0, CONF_HVAC_TEMPERATURE: 19.5}
-    result = await _options_until_polling(hass, entry, cloud_vins, second)
-    await hass.config_entries.options.async_configure(result["flow_id"], polling)
+    result = await _open_options(hass, entry, "choose_vehicle", cloud_vins[0])
+    await hass.config_entries.options.async_configure(result["flow_id"], second)
     await hass.async_block_till_done()
-    assert updates[:1] == [dict.fromkeys(cloud_vins, second)]
+    expected = {**dict.fromkeys(cloud_vins, first), cloud_vins[0]: second}
+    assert updates[:1] == [expected]
 
     stored = await _stored_options(hass, hass_storage, entry)
-    assert stored[CONF_VEHICLE_SETTINGS] == dict.fromkeys(cloud_vins, second)
+    assert stored[CONF_VEHICLE_SETTINGS] == expected
     # A restart reads it back.
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.options[CONF_VEHICLE_SETTINGS] == dict.fromkeys(cloud_vins, second)
+    assert entry.options[CONF_VEHICLE_SETTINGS] == expected
+
+
+async def test_options_two_flows_at_once_keep_both_changes(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    init_integration: MockConfigEntry,
+    cloud_vins: list[str],
+) -> None:
+    """Two options dialogs open together (two browsers): each keeps its change."""
+    entry = init_integration
+    polling = await _open_options(hass, entry, "polling")
+    car = await _open_options(hass, entry, "choose_vehicle", cloud_vins[0])
+    settings = {CONF_BATTERY_CAPACITY: 45.0, CONF_HVAC_TEMPERATURE: 20.0}
+    await hass.config_entries.options.async_configure(car["flow_id"], settings)
+    await hass.async_block_till_done()
+    await hass.config_entries.options.async_configure(
+        polling["flow_id"], {**POLLING, CONF_HOURLY_BUDGET: 25.0}
+    )
+    await hass.async_block_till_done()
+
+    stored = await _stored_options(hass, hass_storage, entry)
+    assert stored[CONF_HOURLY_BUDGET] == 25
+    assert stored[CONF_VEHICLE_SETTINGS] == {cloud_vins[0]: settings}
 
 
 async def test_options_abandoned_change_nothing(
@@ -754,13 +822,9 @@ async def test_options_abandoned_change_nothing(
     live = copy.deepcopy(dict(entry.options))
     stored = await _stored_options(hass, hass_storage, entry)
 
-    result = await _options_until_polling(
-        hass,
-        entry,
-        cloud_vins,
-        {CONF_BATTERY_CAPACITY: 33.0, CONF_HVAC_TEMPERATURE: 24.0},
-    )
-    hass.config_entries.options.async_abort(result["flow_id"])
+    for part, vin in (("vehicles", None), ("choose_vehicle", cloud_vins[0])):
+        result = await _open_options(hass, entry, part, vin)
+        hass.config_entries.options.async_abort(result["flow_id"])
     await hass.async_block_till_done()
 
     assert dict(entry.options) == live

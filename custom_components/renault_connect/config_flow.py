@@ -101,6 +101,7 @@ CODE_LIFETIME = timedelta(minutes=10)
 EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 CONF_CODE = "code"
 CONF_RESEND = "resend"
+CONF_VEHICLE = "vehicle"
 
 PASSWORD_SELECTOR = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
@@ -526,36 +527,49 @@ class RenaultConnectConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class RenaultConnectOptionsFlow(OptionsFlow):
-    """Choose the vehicles, and tune each one's settings."""
+    """A menu: the vehicles, one car's settings, or the account's polling."""
 
     def __init__(self) -> None:
         """Start with nothing chosen."""
-        self._options: dict[str, Any] = {}
-        self._pending: list[str] = []
         self._vehicles: dict[str, CarDetails] = {}
+        self._vin: str | None = None
 
     async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
+        self,
+        user_input: dict[str, Any] | None = None,  # noqa: ARG002
     ) -> ConfigFlowResult:
-        """Choose the vehicles and whether new ones are added by themselves."""
+        """Offer each part of the options one step away."""
         entry = self.config_entry
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
         self._vehicles = entry.runtime_data.vehicles_coordinator.data
+        return self.async_show_menu(
+            step_id="init", menu_options=["vehicles", "choose_vehicle", "polling"]
+        )
+
+    def _async_save(self, changes: Mapping[str, Any]) -> ConfigFlowResult:
+        """Store these changes over the options as they are now, and reload.
+
+        Only what this step changed is written: another options flow that
+        finished meanwhile keeps its own changes.
+        """
+        options = {**copy.deepcopy(dict(self.config_entry.options)), **changes}
+        self.hass.config_entries.async_update_entry(self.config_entry, options=options)
+        self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
+        return self.async_create_entry(data=options)
+
+    async def async_step_vehicles(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the vehicles and whether new ones are added by themselves."""
+        entry = self.config_entry
         errors: dict[str, str] = {}
         if user_input is not None:
             if user_input[CONF_VEHICLES]:
-                # A deep copy: the steps change nested settings, which must
-                # neither touch the live options nor look unchanged to them.
-                self._options = {
-                    **copy.deepcopy(dict(entry.options)),
-                    **_vehicles_options(self._vehicles, user_input),
-                }
-                self._pending = list(self._options[CONF_VEHICLES])
-                return await self.async_step_vehicle()
+                return self._async_save(_vehicles_options(self._vehicles, user_input))
             errors[CONF_VEHICLES] = "no_vehicle_selected"
         return self.async_show_form(
-            step_id="init",
+            step_id="vehicles",
             data_schema=_vehicles_schema(
                 self._vehicles,
                 [vin for vin in entry.options[CONF_VEHICLES] if vin in self._vehicles],
@@ -564,24 +578,48 @@ class RenaultConnectOptionsFlow(OptionsFlow):
             errors=errors,
         )
 
+    async def async_step_choose_vehicle(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the car whose settings to change (no question with one car)."""
+        chosen = [
+            vin
+            for vin in self.config_entry.options[CONF_VEHICLES]
+            if vin in self._vehicles
+        ]
+        if user_input is not None or len(chosen) == 1:
+            self._vin = user_input[CONF_VEHICLE] if user_input else chosen[0]
+            return await self.async_step_vehicle()
+        options = [
+            SelectOptionDict(value=vin, label=vehicle_label(self._vehicles[vin]))
+            for vin in chosen
+        ]
+        return self.async_show_form(
+            step_id="choose_vehicle",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_VEHICLE, default=chosen[0]): SelectSelector(
+                        SelectSelectorConfig(
+                            options=options, mode=SelectSelectorMode.LIST
+                        )
+                    )
+                }
+            ),
+        )
+
     async def async_step_polling(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Set the account's hourly request budget and quiet hours, then reload."""
+        """Set the account's hourly request budget and quiet hours."""
         if user_input is not None:
-            self._options.update(
+            return self._async_save(
                 {
                     CONF_HOURLY_BUDGET: int(user_input[CONF_HOURLY_BUDGET]),
                     CONF_QUIET_START: user_input[CONF_QUIET_START],
                     CONF_QUIET_END: user_input[CONF_QUIET_END],
                 }
             )
-            self.hass.config_entries.async_update_entry(
-                self.config_entry, options=self._options
-            )
-            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
-            return self.async_create_entry(data=self._options)
-        options = self._options
+        options = self.config_entry.options
         return self.async_show_form(
             step_id="polling",
             data_schema=vol.Schema(
@@ -606,14 +644,14 @@ class RenaultConnectOptionsFlow(OptionsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Set one vehicle's battery, charger, smart charging and temperature."""
-        settings: dict[str, dict[str, Any]] = self._options.setdefault(
-            CONF_VEHICLE_SETTINGS, {}
+        vin = self._vin
+        assert vin is not None  # noqa: S101 - chosen by the previous step
+        settings: dict[str, dict[str, Any]] = copy.deepcopy(
+            dict(self.config_entry.options.get(CONF_VEHICLE_SETTINGS, {}))
         )
         if user_input is not None:
-            settings[self._pending.pop(0)] = dict(user_input)
-        if not self._pending:
-            return await self.async_step_polling()
-        vin = self._pending[0]
+            settings[vin] = dict(user_input)
+            return self._async_save({CONF_VEHICLE_SETTINGS: settings})
         details = self._vehicles[vin]
         current = settings.get(vin, {})
         fields: dict[vol.Marker, Any] = {}
