@@ -169,7 +169,8 @@ def log_in(page: Page, stack: Stack, shots: Screenshots) -> None:
     page.locator("input[name=password]").fill("demo")
     shots.take("login")
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/lovelace/**")
+    # The default dashboard: /lovelace/0 until 2026.10, /home/overview from 2026.11.
+    page.wait_for_url(re.compile(r".*/(lovelace|home)/.*"))
     page.get_by_text("Settings", exact=True).wait_for()
     shots.take("logged-in")
 
