@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
+from pathlib import Path
 import signal
 
 from .cloud import FakeRenaultCloud, is_loopback
@@ -24,10 +27,41 @@ def _parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--latency", type=float, default=0.0, help="seconds added to every answer"
     )
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="a JSON file that keeps the logins and the cars across restarts",
+    )
     arguments = parser.parse_args()
     if not is_loopback(arguments.host):
         parser.error(f"--host must be a loopback address, not {arguments.host}")
     return arguments
+
+
+SAVE_EVERY = 60.0
+"""Seconds between two saves of the state file (and one more at the stop)."""
+
+
+def save_state(cloud: FakeRenaultCloud, path: Path) -> None:
+    """Write the cloud's snapshot, whole or not at all (a new file, renamed)."""
+    written = path.with_name(f"{path.name}.new")
+    written.write_text(json.dumps(cloud.snapshot(), indent=1), encoding="utf-8")
+    written.replace(path)
+
+
+def load_state(cloud: FakeRenaultCloud, path: Path) -> bool:
+    """Take back the snapshot of an earlier run, if there is one."""
+    if not path.is_file():
+        return False
+    cloud.restore(json.loads(path.read_text(encoding="utf-8")))
+    return True
+
+
+async def _keep_saving(cloud: FakeRenaultCloud, path: Path) -> None:
+    """Save the state file regularly, so that even a killed demo loses little."""
+    while True:
+        await asyncio.sleep(SAVE_EVERY)
+        save_state(cloud, path)
 
 
 def _print_code(address: str, code: str) -> None:
@@ -39,6 +73,9 @@ async def _serve(arguments: argparse.Namespace) -> None:
     """Start the cloud and run until cancelled."""
     cloud = build_demo_cloud() if arguments.demo else FakeRenaultCloud()
     cloud.latency = arguments.latency
+    state: Path | None = arguments.state
+    if state is not None and load_state(cloud, state):
+        print(f"Logins and cars taken back from {state}", flush=True)
     cloud.on_tfa_code = _print_code
     await cloud.start(arguments.host, arguments.port)
     print(f"Fake Renault cloud on {cloud.url}", flush=True)
@@ -60,9 +97,15 @@ async def _serve(arguments: argparse.Namespace) -> None:
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop_signal, stop.set)
     print("Press Ctrl-C to stop.", flush=True)
+    saving = None if state is None else asyncio.create_task(_keep_saving(cloud, state))
     try:
         await stop.wait()
     finally:
+        if saving is not None and state is not None:
+            saving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await saving
+            save_state(cloud, state)
         await cloud.stop()
 
 

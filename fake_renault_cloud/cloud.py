@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import contextlib
+from datetime import datetime
 import ipaddress
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -30,6 +31,7 @@ from .world import World
 
 _LOGGED_KINDS = frozenset({"gigya", "kamereon", "admin"})
 _SHUTDOWN_SECONDS = 5.0
+SNAPSHOT_VERSION = 1
 
 
 def is_loopback(host: str) -> bool:
@@ -65,12 +67,51 @@ class FakeRenaultCloud(World):
         self.most_in_flight = 0
         """The most API requests answered at the same time (as load on the cloud)."""
         issuer = JwtIssuer(self.clock)
+        self._issuer = issuer
         self._pauser = Pauser()
         self._intercept = FaultInterceptor(self.faults, self._pauser)
         self._gigya = GigyaService(self, issuer, jwt_lifetime=jwt_lifetime)
         self._kamereon = KamereonService(self, issuer)
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return what the demo keeps across a restart, as JSON values.
+
+        The logins (remembered devices, login tokens, the signing key of the
+        tokens) and each car's settings, state and past sessions: a restart of
+        the demo then asks for no new code and forgets nothing the user set.
+        """
+        return {
+            "version": SNAPSHOT_VERSION,
+            "jwt_key": self._issuer.key,
+            "login_tokens": self._gigya.login_tokens(),
+            "remembered_devices": {
+                user.email: {
+                    gmid: since.isoformat()
+                    for gmid, since in user.remembered_devices.items()
+                }
+                for user in self.users.values()
+            },
+            "vehicles": {vin: car.snapshot() for vin, car in self.vehicles.items()},
+        }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Take back a snapshot, for the users and cars this cloud has."""
+        if snapshot.get("version") != SNAPSHOT_VERSION:
+            msg = f"unknown snapshot version {snapshot.get('version')!r}"
+            raise ValueError(msg)
+        self._issuer.key = snapshot["jwt_key"]
+        for email, devices in snapshot["remembered_devices"].items():
+            if (user := self.get_user(email)) is not None:
+                user.remembered_devices = {
+                    gmid: datetime.fromisoformat(since)
+                    for gmid, since in devices.items()
+                }
+        self._gigya.restore_login_tokens(snapshot["login_tokens"])
+        for vin, car in snapshot["vehicles"].items():
+            if vin in self.vehicles:
+                self.vehicles[vin].restore(car)
 
     async def __aenter__(self) -> Self:
         """Start on a free loopback port."""

@@ -162,6 +162,17 @@ class GigyaService:
         """Return the simulated time."""
         return self._world.clock.now()
 
+    def login_tokens(self) -> dict[str, str]:
+        """Return the valid login tokens, with the e-mail of each one's user."""
+        return {token: user.email for token, user in self._login_tokens.items()}
+
+    def restore_login_tokens(self, tokens: dict[str, str]) -> None:
+        """Take back login tokens of users this cloud knows."""
+        users = {user.email: user for user in self._world.users.values()}
+        self._login_tokens.update(
+            {token: users[email] for token, email in tokens.items() if email in users}
+        )
+
     def revoke_login_tokens(self, user: FakeUser) -> None:
         """Invalidate every login token of a user."""
         self._login_tokens = {

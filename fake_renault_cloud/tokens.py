@@ -24,6 +24,16 @@ class JwtIssuer:
         self._clock = clock
         self._key = secrets.token_bytes(32)
 
+    @property
+    def key(self) -> str:
+        """Return the signing key, in hex (kept across a restart of the demo)."""
+        return self._key.hex()
+
+    @key.setter
+    def key(self, value: str) -> None:
+        """Sign and check with a key kept from an earlier run."""
+        self._key = bytes.fromhex(value)
+
     def issue(
         self,
         *,

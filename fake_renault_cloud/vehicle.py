@@ -393,6 +393,73 @@ class FakeVehicle:
         self.simulate()
         self._upload(self._time, *(channels or tuple(Channel)))
 
+    def snapshot(self) -> dict[str, Any]:
+        """Return what the car keeps across a restart of the demo, as JSON values."""
+        self.simulate()
+        settings = asdict(self.settings)
+        settings["charge_policy"] = self.settings.charge_policy.value
+        settings["updated_at"] = self.settings.updated_at.isoformat()
+        return {
+            "settings": settings,
+            "state": self._state.as_dict(),
+            "charge_sessions": [
+                {
+                    **asdict(item),
+                    "start": item.start.isoformat(),
+                    "end": item.end.isoformat(),
+                }
+                for item in self._charge_sessions
+            ],
+            "hvac_sessions": [
+                {
+                    **asdict(item),
+                    "requested": item.requested.isoformat(),
+                    "start": item.start.isoformat(),
+                }
+                for item in self._hvac_sessions
+            ],
+        }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Take back what :meth:`snapshot` returned, then upload it.
+
+        A charge in progress when the demo stopped does not go on: the car
+        is left plugged in (if it was) and not charging.
+        """
+        self.simulate()
+        settings = dict(snapshot["settings"])
+        settings["charge_policy"] = ChargePolicy(settings["charge_policy"])
+        settings["updated_at"] = datetime.fromisoformat(settings["updated_at"])
+        self.settings = VehicleSettings(**settings)
+        state = dict(snapshot["state"])
+        if state["next_hvac_start"] is not None:
+            state["next_hvac_start"] = datetime.fromisoformat(state["next_hvac_start"])
+        self._state = VehicleState(**state)
+        self._state.charging = False
+        self._state.charge_power_kw = 0.0
+        self._charge = None
+        self._charge_sessions = [
+            ChargeSession(
+                **{
+                    **item,
+                    "start": datetime.fromisoformat(item["start"]),
+                    "end": datetime.fromisoformat(item["end"]),
+                }
+            )
+            for item in snapshot["charge_sessions"]
+        ]
+        self._hvac_sessions = [
+            HvacSession(
+                **{
+                    **item,
+                    "requested": datetime.fromisoformat(item["requested"]),
+                    "start": datetime.fromisoformat(item["start"]),
+                }
+            )
+            for item in snapshot["hvac_sessions"]
+        ]
+        self._upload(self._time, *Channel)
+
     def set_state(self, *, upload: bool = True, **changes: Any) -> None:
         """Change physical values directly, then upload them (unless told not to)."""
         self.simulate()

@@ -1,4 +1,4 @@
-"""Time: smart charging's departure, on the cars it can drive."""
+"""Time: smart charging's departure, and the times of each schedule."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from fake_renault_cloud import FakeRenaultCloud
 
 from .platforms import ALL_PROFILES, snapshot_profile
 
-# Smart charging drives the cars the cloud can start and stop charging.
-WITH_TIME = frozenset({"zoe_40", "zoe_50", "spring", "twingo_3"})
+# Cars without schedules to send nor smart charging (fuel and hybrid cars).
+WITHOUT_TIME = frozenset({"austral", "captur_fuel", "duster"})
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -27,7 +27,7 @@ async def test_times(
     snapshot: SnapshotAssertion,
     profile: str,
 ) -> None:
-    """Only cars smart charging can drive get a departure time."""
+    """Cars smart charging can drive get a departure; schedules get their times."""
     await snapshot_profile(
         hass,
         entity_registry,
@@ -36,5 +36,5 @@ async def test_times(
         snapshot,
         profile,
         Platform.TIME,
-        without=frozenset(ALL_PROFILES) - WITH_TIME,
+        without=WITHOUT_TIME,
     )

@@ -22,6 +22,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.renault_connect import services
@@ -201,6 +202,7 @@ async def test_schedule_action_then_switch_both_survive(
     assert kept["activated"] is False
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_two_climate_schedules_both_survive(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
 ) -> None:

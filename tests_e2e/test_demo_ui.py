@@ -26,6 +26,8 @@ from fake_renault_cloud import DEMO_EMAIL, DEMO_PASSWORD
 ZOE_VIN = "VF1AG000L64100001"  # the demo's zoe_50, first car of the account
 ZOE_PLATE = "HD-237-GB"
 ZOE_LEVEL = 60
+SCHEDULE_DAYS = "Charge schedule 1 days"
+WEEK = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The car acts 30 s after a command; the integration reads it 15 s and 30 s later.
 CHARGE_TIMEOUT = 90.0
 DOCS_IMAGE = REPO / "docs" / "images" / "device-page.png"
@@ -184,7 +186,11 @@ def add_integration(page: Page, stack: Stack, shots: Screenshots) -> None:
     add.wait_for()
     shots.take("integrations")
     add.click()
-    page.get_by_label("Search for a brand name").fill("Renault Connect")
+    # Labelled until 2026.10, a placeholder from 2026.11.
+    search = "Search for a brand name"
+    page.get_by_label(search).or_(page.get_by_placeholder(search)).fill(
+        "Renault Connect"
+    )
     brand = page.get_by_text("Renault Connect", exact=True)
     brand.wait_for()
     shots.take("search")
@@ -225,10 +231,24 @@ def add_integration(page: Page, stack: Stack, shots: Screenshots) -> None:
     shots.take("vehicles")
     page.get_by_role("button", name="Submit").click()
 
-    page.get_by_text("Success!", exact=True).wait_for()
-    page.get_by_text(ZOE_PLATE, exact=True).wait_for()
+    finish_created_entry(page, shots)
+
+
+def finish_created_entry(page: Page, shots: Screenshots) -> None:
+    """Close the dialog that shows the entry created, with the ZOE in it."""
+    # Until 2026.10 "Success!" lists the devices; from 2026.11 "Name and
+    # assign" offers each device's name (the plate) in a text field.
+    success = page.get_by_text("Success!", exact=True)
+    name_and_assign = page.get_by_text("Name and assign", exact=True)
+    success.or_(name_and_assign).wait_for()
+    if success.is_visible():
+        page.get_by_text(ZOE_PLATE, exact=True).wait_for()
+    else:
+        names = page.get_by_role("textbox", name="Device name")
+        names.first.wait_for()
+        assert ZOE_PLATE in [names.nth(i).input_value() for i in range(names.count())]
     shots.take("created")
-    page.get_by_role("button", name="Finish").click()
+    page.get_by_role("button", name=re.compile(r"^(Skip and finish|Finish)$")).click()
 
 
 def open_device_page(page: Page, shots: Screenshots) -> None:
@@ -242,6 +262,38 @@ def open_device_page(page: Page, shots: Screenshots) -> None:
     entity_row(page, "Start charging").wait_for()
 
 
+def run_schedule_on_weekdays(page: Page, stack: Stack, shots: Screenshots) -> float:
+    """Run the ZOE's charge schedule 1 on weekdays from its page; the car gets it.
+
+    Returns the seconds from the choice to the command the car received.
+    """
+    row = page.locator("hui-select-entity-row").filter(has_text=f"{SCHEDULE_DAYS}")
+    row.scroll_into_view_if_needed()
+    row.locator("ha-select").click()
+    # A list of options until 2026.10, a menu from 2026.11: the visible item.
+    page.get_by_text("Monday to Friday", exact=True).filter(visible=True).first.click()
+    chosen = time.monotonic()
+    deadline = chosen + 30
+    while True:
+        sent = [
+            record["body"]
+            for record in stack.cloud("GET", "/admin/requests")["recent"]
+            if record["method"] == "POST"
+            and record["vin"] == ZOE_VIN
+            and "schedules"
+            in ((record["body"] or {}).get("data") or {}).get("attributes", {})
+        ]
+        if sent:
+            break
+        assert time.monotonic() < deadline, "no charge schedule sent within 30 s"
+        page.wait_for_timeout(500)
+    schedule = sent[-1]["data"]["attributes"]["schedules"][0]
+    days = [day for day in WEEK if schedule[day]]
+    assert days == list(WEEK[:5]), schedule
+    shots.take("schedule-weekdays")
+    return time.monotonic() - chosen
+
+
 def show_energy_dashboard(page: Page, stack: Stack, shots: Screenshots) -> Path:
     """Add the ZOE to the Energy dashboard; its week of charges is there to see."""
     found = page.evaluate(ENERGY_SCRIPT)
@@ -249,10 +301,14 @@ def show_energy_dashboard(page: Page, stack: Stack, shots: Screenshots) -> Path:
     # The demo ZOE charged six evenings of the past week (fake_renault_cloud/demo.py).
     assert found["kwh"] > 50, found
     page.goto(f"{stack.ha_url}/energy")
-    page.get_by_text("Individual devices total usage").wait_for()
-    # The whole year, by month: the week's charges whatever today's weekday.
-    page.locator("ha-date-range-picker").first.click()
-    page.get_by_text("This year", exact=True).click()
+    # "Individual devices total usage" until 2026.10, "Individual devices" from 2026.11.
+    page.get_by_text(re.compile(r"^Individual devices")).first.wait_for()
+    picker = page.locator("ha-date-range-picker").first
+    if picker.is_visible():
+        # The whole year, by month: the week's charges whatever today's weekday
+        # (2026.11 moved the period to a bar of its own: today is shown there).
+        picker.click()
+        page.get_by_text("This year", exact=True).click()
     page.wait_for_timeout(2000)
     page.evaluate(BLUR)
     page.mouse.click(*VIEWPORT_CORNER)
@@ -289,7 +345,7 @@ def check_log(stack: Stack, artifacts: Path) -> None:
 def test_add_integration_and_start_charging(
     page: Page, stack: Stack, artifacts: Path
 ) -> None:
-    """Add the integration in the browser, read the ZOE, start its charge."""
+    """Add the integration, read the ZOE, start its charge, change a schedule."""
     started = time.monotonic()
     shots = Screenshots(page, artifacts)
     plug_in_without_charging(stack)
@@ -309,7 +365,7 @@ def test_add_integration_and_start_charging(
     )
     assert re.fullmatch(r"\d[\d,]* km", values["Range"]), values
     assert re.fullmatch(r"\d[\d,]* km", values["Mileage"]), values
-    assert re.fullmatch(r"\d[\d,]* kWh", values["Available energy"]), values
+    assert re.fullmatch(r"\d[\d,.]* kWh", values["Available energy"]), values
     assert values["Plugged in"] == "Plugged in", values
     assert values["Plug state"] == "Plugged in", values
     assert values["Charging"] == "Not charging", values
@@ -339,10 +395,16 @@ def test_add_integration_and_start_charging(
     shots.take("charging-sensors")
     # The top of the page, the logbook card listing the change, for the docs.
     show_top(page)
-    page.get_by_text("started charging").wait_for()
+    # The logbook card says "started charging" until 2026.10; the Activity
+    # card of 2026.11 lists the Charging sensor's new state.
+    page.get_by_text("started charging").or_(
+        page.get_by_text("Activity", exact=True)
+    ).first.wait_for()
     device_page = shots.take("charging")
     if os.environ.get("E2E_UPDATE_DOCS") == "1":
         shutil.copy(device_page, DOCS_IMAGE)
+
+    schedule_sent = run_schedule_on_weekdays(page, stack, shots)
 
     energy = show_energy_dashboard(page, stack, shots)
     if os.environ.get("E2E_UPDATE_DOCS") == "1":
@@ -351,6 +413,7 @@ def test_add_integration_and_start_charging(
     check_log(stack, artifacts)
     print(
         f"\nE2E: charge seen {charge_seen:.0f} s after the press; "
+        f"schedule sent {schedule_sent:.1f} s after the choice; "
         f"whole test {time.monotonic() - started:.0f} s; "
         f"screenshots in {artifacts}"
     )

@@ -207,6 +207,12 @@ class ScheduleStore(ABC):
         return data
 
     @abstractmethod
+    def describe_pending(
+        self, data: Any, pending: Overlay, zone: tzinfo, now: datetime
+    ) -> list[Schedule]:
+        """Describe the schedules in local time, changes sent and not seen laid on."""
+
+    @abstractmethod
     def confirmed(self, data: Any, payload: Any) -> bool:
         """Tell whether the endpoint shows what was sent."""
 
@@ -272,6 +278,15 @@ class KcaSchedules(ScheduleStore):
             days.append(item)
         days.sort(key=lambda item: (DAYS.index(item["day"]), item[self.time_field]))
         return {"id": schedule["id"], "activated": schedule["activated"], "days": days}
+
+    def describe_pending(
+        self, data: Any, pending: Overlay, zone: tzinfo, now: datetime
+    ) -> list[Schedule]:
+        """Describe the schedules in local time, changes sent and not seen laid on."""
+        return [
+            self._local(schedule, zone, now)
+            for schedule in self.payload(data, pending.schedules)
+        ]
 
     def changes(
         self, raw: list[dict[str, Any]], zone: tzinfo, now: datetime
@@ -390,6 +405,17 @@ class KcmPrograms(ScheduleStore):
                 for number, program in enumerate(data.get("programs") or [], start=1)
             ],
         }
+
+    def describe_pending(
+        self, data: Any, pending: Overlay, zone: tzinfo, now: datetime
+    ) -> list[Schedule]:
+        """Describe the programs, changes sent and not seen laid on."""
+        if pending.schedules:
+            data = self.payload(
+                self.with_fields(data, pending.fields), pending.schedules
+            )
+        schedules: list[Schedule] = self.describe(data, zone, now)["schedules"]
+        return schedules
 
     def changes(
         self,

@@ -1,4 +1,4 @@
-"""Selects: the car's charge mode (any spelling, any endpoint), smart charging."""
+"""Selects: the charge mode (any spelling, any endpoint), smart charging, days."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -21,7 +22,17 @@ from .entity import (
     SmartChargingEntity,
     smart_charging_entities,
 )
+from .errors import invalid
 from .hub import RenaultConnectConfigEntry
+from .schedule_entities import (
+    CUSTOM_DAYS,
+    DAY_SETS,
+    SCHEDULE_KINDS,
+    ScheduleDescription,
+    ScheduleEntity,
+    day_set,
+    schedule_entities,
+)
 from .smart_charging import SmartMode
 from .vehicle import RenaultConnectVehicle
 from .writes import Overlay, Write
@@ -62,6 +73,11 @@ async def async_setup_entry(
         if (select := _charge_mode_select(vehicle))
     )
     async_add_entities(smart_charging_entities(entry, (SMART_MODE,), SmartModeSelect))
+    async_add_entities(
+        select
+        for vehicle in entry.runtime_data.vehicles.values()
+        for select in schedule_entities(vehicle, SCHEDULE_DAYS, ScheduleDays)
+    )
 
 
 SMART_MODE = SelectEntityDescription(
@@ -82,6 +98,50 @@ class SmartModeSelect(SmartChargingEntity, SelectEntity):
     async def async_select_option(self, option: str) -> None:
         """Set the mode."""
         await self.vehicle.smart.async_set(mode=SmartMode(option))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleDaysDescription(ScheduleDescription, SelectEntityDescription):
+    """The days of each schedule of a kind."""
+
+
+# The days of each schedule, with its settings: "Charge schedule 2 days".
+SCHEDULE_DAYS = [
+    ScheduleDaysDescription(
+        key=f"{kind}_{{number}}_days",
+        translation_key=f"{kind}_days",
+        entity_category=EntityCategory.CONFIG,
+        options=[*DAY_SETS, CUSTOM_DAYS],
+        endpoint=store.endpoint,
+        store=store,
+    )
+    for kind, store in SCHEDULE_KINDS.items()
+]
+
+
+class ScheduleDays(ScheduleEntity, SelectEntity):
+    """The days a schedule runs on: every day, weekdays or the weekend."""
+
+    entity_description: ScheduleDaysDescription
+
+    @property
+    def current_option(self) -> str | None:
+        """Return the schedule's days ("custom" for another set)."""
+        schedule = self.schedule
+        return None if schedule is None else day_set(schedule)
+
+    async def async_select_option(self, option: str) -> None:
+        """Run the schedule on these days, each at the time its first day has."""
+        if option == CUSTOM_DAYS:
+            raise invalid(translation_key="schedule_days_custom")
+        days = DAY_SETS[option]
+        if self.entity_description.store.endpoint == CHARGE_SCHEDULE:
+            await self.async_change(days=list(days))
+            return
+        if not (current := self.days):
+            raise invalid(translation_key="schedule_needs_time")
+        times = {key: value for key, value in current[0].items() if key != "day"}
+        await self.async_change(days=[{"day": day, **times} for day in days])
 
 
 def _charge_mode_command(spelling: str) -> Command[object]:

@@ -351,6 +351,9 @@ def _pressure(
         value_fn=lambda _, data: read(data),
         device_class=SensorDeviceClass.PRESSURE,
         native_unit_of_measurement=UnitOfPressure.MBAR,
+        # Drivers read tyre pressures in bar, to two decimals (2.45 bar).
+        suggested_unit_of_measurement=UnitOfPressure.BAR,
+        suggested_display_precision=2,
         state_class=SensorStateClass.MEASUREMENT,
     )
 
@@ -384,6 +387,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         value_fn=lambda _, data: data.batteryLevel,
         device_class=SensorDeviceClass.BATTERY,
         native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
     ),
     RenaultSensorEntityDescription[BatteryStatus](
@@ -393,6 +397,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         value_fn=lambda _, data: data.batteryAutonomy,
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.KILOMETERS,
+        suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
     ),
     RenaultSensorEntityDescription[BatteryStatus](
@@ -402,6 +407,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         value_fn=lambda _, data: data.batteryAvailableEnergy,
         device_class=SensorDeviceClass.ENERGY_STORAGE,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=1,
         state_class=SensorStateClass.MEASUREMENT,
         needs_value=True,
     ),
@@ -413,6 +419,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         cloud_field=Field.BATTERY_TEMPERATURE,
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         # Several models report a fixed or wrong value.
@@ -447,6 +454,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         cloud_field=Field.CHARGING_POWER,
         device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        suggested_display_precision=1,
         state_class=SensorStateClass.MEASUREMENT,
     ),
     RenaultSensorEntityDescription[BatteryStatus](
@@ -456,6 +464,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         value_fn=_remaining_minutes,
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
     ),
     RenaultSensorEntityDescription[BatteryStatus](
@@ -484,6 +493,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         value_fn=_rounded(lambda data: data.totalMileage),
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.KILOMETERS,
+        suggested_display_precision=0,
         state_class=SensorStateClass.TOTAL_INCREASING,
     ),
     RenaultSensorEntityDescription[Cockpit](
@@ -494,6 +504,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         value_fn=_rounded(lambda data: data.fuelAutonomy),
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.KILOMETERS,
+        suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
     ),
     RenaultSensorEntityDescription[Cockpit](
@@ -504,6 +515,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         value_fn=_rounded(lambda data: data.fuelQuantity),
         device_class=SensorDeviceClass.VOLUME_STORAGE,
         native_unit_of_measurement=UnitOfVolume.LITERS,
+        suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
     ),
     RenaultSensorEntityDescription[HvacStatus](
@@ -513,6 +525,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         value_fn=lambda _, data: data.externalTemperature,
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
         needs_value=True,
     ),
@@ -523,6 +536,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         value_fn=lambda _, data: data.internalTemperature,
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        suggested_display_precision=1,
         state_class=SensorStateClass.MEASUREMENT,
         needs_value=True,
     ),
@@ -532,6 +546,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         endpoint=HVAC_STATUS,
         value_fn=lambda _, data: data.socThreshold,
         native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         needs_value=True,
     ),
@@ -575,6 +590,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         endpoint=SOC_LEVELS,
         value_fn=lambda _, data: data.socMin,
         native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
     ),
     RenaultSensorEntityDescription[SocLevels](
         key="charge_limit_target",
@@ -582,6 +598,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         endpoint=SOC_LEVELS,
         value_fn=lambda _, data: data.socTarget,
         native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
     ),
     _last_activity(
         "soc_levels_last_activity",
@@ -597,6 +614,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         attributes_fn=_last_charge_attributes,
         device_class=SensorDeviceClass.ENERGY,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=1,
         needs_value=True,
     ),
     RenaultSensorEntityDescription[Charges](
@@ -607,6 +625,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         attributes_fn=_last_charge_attributes,
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
     ),
     RenaultSensorEntityDescription[Charges](
         key="last_charge_power",
@@ -616,6 +635,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         attributes_fn=_last_charge_attributes,
         device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        suggested_display_precision=1,
     ),
     RenaultSensorEntityDescription[Charges](
         key="last_charge_start_level",
@@ -623,6 +643,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         endpoint=CHARGES,
         value_fn=_last_charge_value("chargeStartBatteryLevel"),
         native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
     ),
     RenaultSensorEntityDescription[Charges](
         key="last_charge_end_level",
@@ -630,6 +651,7 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
         endpoint=CHARGES,
         value_fn=_last_charge_value("chargeEndBatteryLevel"),
         native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
     ),
     RenaultSensorEntityDescription[HvacSessions](
         key="last_preconditioning",
@@ -707,6 +729,7 @@ PLAN_SENSORS: tuple[VehicleSensorDescription, ...] = (
         ),
         follow_fn=_follow_plan,
         native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
     ),
 )
 
