@@ -109,9 +109,11 @@ async def test_level_estimated_each_minute_while_charging(
     entry = await setup_profile(hass, fake_cloud, "zoe_50", Platform.SENSOR)
     estimate = "sensor.aa_001_aa_battery_estimated_while_charging"
     target = "sensor.aa_001_aa_charge_target_reached_estimated"
-    assert hass.states.get(estimate).state == "unknown"
-
     car = fake_cloud.vehicles[VIN]
+    # Parked: the last reading, not "unknown"; no target time.
+    assert float(hass.states.get(estimate).state) == car.state.battery_level
+    assert hass.states.get(target).state == "unknown"
+
     car.plug_in()
     await (
         entry.runtime_data.vehicles[VIN].coordinators["battery-status"].async_refresh()

@@ -372,8 +372,13 @@ async def test_preconditioning(
             "attributes": {"action": "start", "targetTemperature": 19.5},
         }
     }
+    # Shown at once, while the car takes its half minute to act.
+    car = fake_cloud.vehicles[VIN]
+    assert not car.state.hvac_on
+    assert _state(hass, climate) == "heat_cool"
     await wait(hass, freezer, 15)
     await wait(hass, freezer, 15)
+    assert car.state.hvac_on
     assert _state(hass, climate) == "heat_cool"
 
     await hass.services.async_call(
@@ -385,8 +390,11 @@ async def test_preconditioning(
     assert _last_body(fake_cloud, "actions/hvac-stop") == {
         "data": {"type": "HvacStart", "attributes": {"action": stop}}
     }
+    assert car.state.hvac_on
+    assert _state(hass, climate) == "off"
     await wait(hass, freezer, 15)
     await wait(hass, freezer, 15)
+    assert not car.state.hvac_on
     assert _state(hass, climate) == "off"
 
     # Off already: a second stop sends nothing.

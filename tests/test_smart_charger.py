@@ -279,6 +279,10 @@ async def test_cheapest_hours_by_the_cars_commands(
     cost_state = hass.states.get(LAST_COST)
     assert cost_state is not None
     assert cost_state.attributes["unit_of_measurement"] == "EUR"
+    # Each session with its cost, newest first, for a card or a template.
+    listed = cost_state.attributes["sessions"]
+    assert [item["cost"] for item in listed] == pytest.approx(costs[::-1], abs=0.01)
+    assert listed[0]["end"] == car.charge_sessions[-1].end.isoformat()
 
 
 async def test_new_prices_plan_the_night_again(
@@ -631,3 +635,36 @@ async def test_the_chargers_power_feeds_the_estimates(
     power = entry.runtime_data.vehicles[VIN].charging_power
     assert power.kw == pytest.approx(3.6)
     assert power.source == "car"
+
+
+async def test_charging_follows_the_wall_box_at_once(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud
+) -> None:
+    """With a wall box linked, Charging turns off with it, not minutes later.
+
+    The car's cloud still says it charges until its next upload; the device
+    page does not contradict the wall box meanwhile.
+    """
+    charging = "binary_sensor.aa_001_aa_charging"
+    entry = await setup_profile(
+        hass,
+        fake_cloud,
+        "zoe_50",
+        Platform.BINARY_SENSOR,
+        Platform.BUTTON,
+        vehicle_settings={CONF_CHARGER_SWITCH: WALLBOX},
+    )
+    car = fake_cloud.vehicles[VIN]
+    await _wallbox(hass, car)
+    car.plug_in()
+    await _press(hass, "start_charging")
+    await _read_battery(hass, entry)
+    assert car.state.charging
+    assert _state(hass, charging) == "on"
+    reads = fake_cloud.requests.count(endpoint="battery-status")
+
+    await _set(hass, "input_boolean", "turn_off", **{ATTR_ENTITY_ID: WALLBOX})
+    await hass.async_block_till_done()
+    assert _state(hass, charging) == "off"
+    # Seen from the wall box alone: the battery was not read meanwhile.
+    assert fake_cloud.requests.count(endpoint="battery-status") == reads

@@ -47,6 +47,8 @@ class RenaultBinarySensorEntityDescription[T](
     """A binary sensor: how its state is read from its endpoint's answer (a T)."""
 
     is_on_fn: Callable[[RenaultConnectVehicle, T], bool | None]
+    follows_charger: bool = False
+    """Whether the state also changes with the car's linked home charger."""
 
 
 def _plugged_in(_: RenaultConnectVehicle, data: BatteryStatus) -> bool | None:
@@ -61,8 +63,10 @@ def _plugged_in(_: RenaultConnectVehicle, data: BatteryStatus) -> bool | None:
     return None if charge is None else charge in PLUGGED_CHARGE_STATES
 
 
-def _charging(_: RenaultConnectVehicle, data: BatteryStatus) -> bool | None:
-    """Tell whether the car is charging."""
+def _charging(vehicle: RenaultConnectVehicle, data: BatteryStatus) -> bool | None:
+    """Tell whether the car is charging: a linked home charger knows first."""
+    if vehicle.charger is not None:
+        return vehicle.charging_now(data)
     state = enum_state(CHARGE_STATES, data.chargingStatus, "charge state")
     return None if state is None else state in CHARGING_STATES
 
@@ -100,6 +104,7 @@ BINARY_SENSORS: tuple[RenaultBinarySensorEntityDescription[Any], ...] = (
         translation_key="charging",
         endpoint=BATTERY,
         is_on_fn=_charging,
+        follows_charger=True,
         device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
     ),
     RenaultBinarySensorEntityDescription[HvacStatus](
@@ -163,6 +168,13 @@ class RenaultBinarySensor[T](RenaultConnectEntity[T], BinarySensorEntity):
     """A two-state value of a vehicle."""
 
     entity_description: RenaultBinarySensorEntityDescription[T]
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the linked home charger too, for the states that read it."""
+        await super().async_added_to_hass()
+        charger = self.vehicle.charger
+        if self.entity_description.follows_charger and charger is not None:
+            self.async_on_remove(charger.async_follow(self.async_write_ha_state))
 
     @property
     def is_on(self) -> bool | None:

@@ -8,6 +8,8 @@ cost is unknown while any of its hours has no price.
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
@@ -25,6 +27,8 @@ from .smart_charging import hourly_prices
 from .storage import EnergyLog
 
 PER_KWH = "/kWh"
+# Sessions listed, with their costs, on the last charge cost sensor.
+RECENT_SESSIONS = 10
 
 
 class ChargingCost:
@@ -94,6 +98,19 @@ class ChargingCost:
         if not sessions:
             return None
         return charging_cost(energy_by_hour(sessions[-1:]), self._log.prices(self._vin))
+
+    def recent_sessions(self, count: int = RECENT_SESSIONS) -> list[dict[str, Any]]:
+        """Return the latest sessions, newest first, with costs (None: unknown)."""
+        prices = self._log.prices(self._vin)
+        return [
+            {
+                "start": session.start.isoformat(),
+                "end": session.end.isoformat(),
+                "energy_kwh": round(session.energy_kwh, 2),
+                "cost": charging_cost(energy_by_hour([session]), prices),
+            }
+            for session in reversed(self._energy.sessions[-count:])
+        ]
 
     @property
     def this_month(self) -> float | None:

@@ -42,7 +42,12 @@ class PreconditionedCar(Protocol):
     def coordinators(self) -> Mapping[str, PreconditioningRead]:
         """Return the car's endpoints."""
 
-    def async_watch(self, endpoint: str, confirmed: Callable[[Any], bool]) -> None:
+    def async_watch(
+        self,
+        endpoint: str,
+        confirmed: Callable[[Any], bool],
+        on_done: Callable[[bool], None] | None = None,
+    ) -> None:
         """Re-read an endpoint until the car confirms a command."""
 
 
@@ -87,12 +92,17 @@ class PreconditioningState:
         self._seen_running = False
         self._unsub_start: CALLBACK_TYPE | None = None
         self._unsub_end: CALLBACK_TYPE | None = None
+        self.pending: bool | None = None
+        """A start (True) or stop (False) sent, that the car has not shown yet."""
         self.target_temperature: float | None = None
         """The temperature last asked for (an action, or the climate entity)."""
 
     def is_running(self, data: Any) -> bool | None:
         """Tell whether preconditioning runs now (None: the car does not say)."""
         if self._trusted:
+            if self.pending is not None:
+                # The command shows at once; the car confirms in about 30 s.
+                return self.pending
             return enum_state(
                 HVAC_STATES, getattr(data, "hvacStatus", None), "climate state"
             )
@@ -115,8 +125,11 @@ class PreconditioningState:
         if self._trusted:
             if start is None:
                 expected = "on" if running else "off"
+                self.pending = running
                 self.vehicle.async_watch(
-                    HVAC_STATUS, lambda data: data.hvacStatus == expected
+                    HVAC_STATUS,
+                    lambda data: data.hvacStatus == expected,
+                    self._async_settled,
                 )
             self._async_changed(None)
             return
@@ -133,6 +146,12 @@ class PreconditioningState:
                 self._unsub_start = async_track_point_in_utc_time(
                     hass, self._async_changed, start
                 )
+        self._async_changed(None)
+
+    @callback
+    def _async_settled(self, _confirmed: bool) -> None:  # noqa: FBT001 - a watch's callback
+        """Show the car's own word again: it confirmed the command, or never did."""
+        self.pending = None
         self._async_changed(None)
 
     @callback

@@ -304,6 +304,8 @@ def _charge_mode_from[T](
     return RenaultSensorEntityDescription[T](
         key="charge_mode",
         translation_key="charge_mode",
+        # The select shows the mode among the controls; this reading is a detail.
+        entity_category=EntityCategory.DIAGNOSTIC,
         endpoint=source.endpoint,
         exists_fn=lambda vehicle: (
             not any(key in vehicle.coordinators for key in preferred)
@@ -429,6 +431,8 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
     RenaultSensorEntityDescription[BatteryStatus](
         key="charge_state",
         translation_key="charge_state",
+        # Charging (binary sensor) is the fact; the cloud's state is a detail.
+        entity_category=EntityCategory.DIAGNOSTIC,
         endpoint=BATTERY,
         value_fn=lambda _, data: enum_state(
             CHARGE_STATES, data.chargingStatus, "charge state"
@@ -439,6 +443,8 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
     RenaultSensorEntityDescription[BatteryStatus](
         key="plug_state",
         translation_key="plug_state",
+        # Plugged in (binary sensor) is the fact; the cloud's state is a detail.
+        entity_category=EntityCategory.DIAGNOSTIC,
         endpoint=BATTERY,
         value_fn=lambda _, data: enum_state(PLUG_STATES, data.plugStatus, "plug state"),
         device_class=SensorDeviceClass.ENUM,
@@ -470,6 +476,8 @@ SENSORS: tuple[RenaultSensorEntityDescription[Any], ...] = (
     RenaultSensorEntityDescription[BatteryStatus](
         key="charge_end_time",
         translation_key="charge_end_time",
+        # Charge target reached (estimated) is the end to read; the cloud's is a detail.
+        entity_category=EntityCategory.DIAGNOSTIC,
         endpoint=BATTERY,
         value_fn=_charge_end,
         device_class=SensorDeviceClass.TIMESTAMP,
@@ -777,9 +785,9 @@ CHARGE_FORECAST_SENSORS: tuple[VehicleSensorDescription, ...] = (
     VehicleSensorDescription(
         key="estimated_battery_level",
         translation_key="estimated_battery_level",
-        value_fn=lambda vehicle: (
-            forecast.level if (forecast := vehicle.charge_forecast()) else None
-        ),
+        # Estimated while charging, the last reading otherwise: never "Unknown"
+        # on a parked car.
+        value_fn=lambda vehicle: vehicle.battery_level_now(),
         follow_fn=_follow_charge,
         native_unit_of_measurement=PERCENTAGE,
         suggested_display_precision=0,
@@ -845,6 +853,9 @@ COST_SENSORS: tuple[VehicleSensorDescription, ...] = (
         key="last_charge_cost",
         translation_key="last_charge_cost",
         value_fn=lambda vehicle: vehicle.cost.last_session if vehicle.cost else None,
+        attributes_fn=lambda vehicle: (
+            {"sessions": vehicle.cost.recent_sessions()} if vehicle.cost else {}
+        ),
         follow_fn=_follow_cost,
         device_class=SensorDeviceClass.MONETARY,
         suggested_display_precision=2,
@@ -957,6 +968,8 @@ class VehicleSensor(VehicleEntity, SensorEntity):
     """A value worked out for a car: its charge plan, its energy."""
 
     _attr_should_poll = False
+    # Lists kept in the state for cards and templates, not in the history.
+    _unrecorded_attributes = frozenset({"sessions", "slots"})
     entity_description: VehicleSensorDescription
 
     async def async_added_to_hass(self) -> None:

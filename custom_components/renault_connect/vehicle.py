@@ -246,7 +246,7 @@ class RenaultConnectVehicle:
         capacity = self.battery_capacity
         if data is None or capacity is None or data.batteryLevel is None:
             return None
-        if not self._charging(data):
+        if not self.charging_now(data):
             return None
         now = dt_util.utcnow()
         read_at = cloud_time(data.timestamp, now) or now
@@ -260,8 +260,12 @@ class RenaultConnectVehicle:
         self._last_estimate = (estimate.level, now)
         return estimate
 
-    def _charging(self, data: Any) -> bool:
-        """Tell whether the car charges: its linked charger knows first."""
+    def charging_now(self, data: Any) -> bool:
+        """Tell whether the car charges: its linked charger knows first.
+
+        The charger switched off, or drawing nothing, is seen at once; the
+        car's cloud says so only at its next upload, minutes later.
+        """
         if (charger := self.charger) is None:
             return is_charging(data)
         if charger.is_on is False:
