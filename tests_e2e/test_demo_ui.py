@@ -294,6 +294,28 @@ def run_schedule_on_weekdays(page: Page, stack: Stack, shots: Screenshots) -> fl
     return time.monotonic() - chosen
 
 
+def plan_smart_charging(page: Page, shots: Screenshots) -> None:
+    """Plan the night's charge from the page: smart charging by the cheapest hours.
+
+    The demo has no price entity: the plan is to charge now, up to the target
+    by the departure, and its stop shows as a time.
+    """
+    row = page.locator("hui-select-entity-row").filter(has_text="Smart charging")
+    row.scroll_into_view_if_needed()
+    row.locator("ha-select").click()
+    page.get_by_text("Cheapest hours", exact=True).filter(visible=True).first.click()
+    wait_for_values(
+        page,
+        lambda values: (
+            values.get("Smart charging next stop", "Unknown")
+            not in {"Unknown", "unknown"}
+        ),
+        90,
+        "the smart charging plan",
+    )
+    shots.take("smart-charging")
+
+
 def show_energy_dashboard(page: Page, stack: Stack, shots: Screenshots) -> Path:
     """Add the ZOE to the Energy dashboard; its week of charges is there to see."""
     found = page.evaluate(ENERGY_SCRIPT)
@@ -371,6 +393,9 @@ def test_add_integration_and_start_charging(
     assert values["Charging"] == "Not charging", values
     assert values["Charge mode"] == "Always (charge now)", values
     assert values["Start charging"] == "Press", values
+    # The last session, seen without an action: the demo ZOE charged yesterday.
+    assert re.fullmatch(r"\d+ ?%", values["Last charge end level"]), values
+    assert re.fullmatch(r"\d[\d,.]* kWh", values["Last charge energy"]), values
     shots.take("device-page")
     show_sensors(page)
     shots.take("device-sensors")
@@ -405,6 +430,7 @@ def test_add_integration_and_start_charging(
         shutil.copy(device_page, DOCS_IMAGE)
 
     schedule_sent = run_schedule_on_weekdays(page, stack, shots)
+    plan_smart_charging(page, shots)
 
     energy = show_energy_dashboard(page, stack, shots)
     if os.environ.get("E2E_UPDATE_DOCS") == "1":
