@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-import copy
 from datetime import datetime, timedelta
 import re
 from typing import Any
@@ -553,7 +552,7 @@ class RenaultConnectOptionsFlow(OptionsFlow):
         Only what this step changed is written: another options flow that
         finished meanwhile keeps its own changes.
         """
-        options = {**copy.deepcopy(dict(self.config_entry.options)), **changes}
+        options = {**self.config_entry.options, **changes}
         self.hass.config_entries.async_update_entry(self.config_entry, options=options)
         self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
         return self.async_create_entry(data=options)
@@ -646,8 +645,9 @@ class RenaultConnectOptionsFlow(OptionsFlow):
         """Set one vehicle's battery, charger, smart charging and temperature."""
         vin = self._vin
         assert vin is not None  # noqa: S101 - chosen by the previous step
-        settings: dict[str, dict[str, Any]] = copy.deepcopy(
-            dict(self.config_entry.options.get(CONF_VEHICLE_SETTINGS, {}))
+        # A copy: replacing this car's settings leaves the live options alone.
+        settings: dict[str, dict[str, Any]] = dict(
+            self.config_entry.options.get(CONF_VEHICLE_SETTINGS, {})
         )
         if user_input is not None:
             settings[vin] = dict(user_input)

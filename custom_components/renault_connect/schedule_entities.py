@@ -150,8 +150,6 @@ class ScheduleEntity(RenaultConnectEntity[object]):
             dt_util.utcnow(),
         )
         await async_apply(store, self.vehicle, self.action_name, changes)
-        # Every entity of the car's schedules shows the change sent.
-        self.coordinator.async_update_listeners()
 
     @property
     def days(self) -> list[dict[str, Any]]:

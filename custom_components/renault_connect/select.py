@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .car_models import CHARGE_SCHEDULE, CarCommand
-from .car_schedules import kcm_document
+from .car_schedules import KCM_PROGRAMS, kcm_document
 from .car_states import CHARGE_MODES, enum_state
 from .commands import Command, async_send, send_ev_settings
 from .coordinator import EndpointCoordinator
@@ -135,7 +135,8 @@ class ScheduleDays(ScheduleEntity, SelectEntity):
         if option == CUSTOM_DAYS:
             raise invalid(translation_key="schedule_days_custom")
         days = DAY_SETS[option]
-        if self.entity_description.store.endpoint == CHARGE_SCHEDULE:
+        if self.entity_description.store is KCM_PROGRAMS:
+            # A program's days are flags; its departure time is its own field.
             await self.async_change(days=list(days))
             return
         if not (current := self.days):

@@ -109,6 +109,9 @@ class WrittenRead(Protocol):
     def async_set_updated_data(self, data: Any) -> None:
         """Show a fresh answer."""
 
+    def async_update_listeners(self) -> None:
+        """Show the endpoint's entities again (with the changes pending)."""
+
 
 class WrittenCar(CommandTarget, Protocol):
     """A car, as its write path uses it."""
@@ -157,6 +160,9 @@ class CarWriter:
             except Exception:
                 pending.withdraw(number)
                 raise
+            # Entities that lay the pending changes on the car's answer show
+            # this one at once; the car confirms in about half a minute.
+            coordinator.async_update_listeners()
 
         def done(confirmed: bool) -> None:  # noqa: FBT001 - a watch's callback
             if confirmed:
