@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 import re
 from typing import Any
 
@@ -159,12 +159,30 @@ def next_charge_window(
     return min(windows, default=None)
 
 
-def next_daily_start(start: time, after: datetime) -> datetime:
-    """Return the next time of day ``start`` at or after ``after``."""
-    candidate = datetime.combine(after.date(), start)
-    if candidate < after:
-        candidate += timedelta(days=1)
-    return candidate
+def next_daily_start(start: time, after: datetime, zone: tzinfo = UTC) -> datetime:
+    """Return the next local time of day ``start`` at or after ``after``."""
+    local = after.astimezone(zone)
+    candidate = datetime.combine(local.date(), start.replace(tzinfo=None), zone)
+    if candidate < local:
+        candidate = datetime.combine(
+            local.date() + timedelta(days=1), start.replace(tzinfo=None), zone
+        )
+    return candidate.astimezone(UTC)
+
+
+def next_daily_window(
+    start: time, minutes: int, after: datetime, zone: tzinfo = UTC
+) -> tuple[datetime, datetime]:
+    """Return the local daily window from ``start`` of ``minutes``: now or next."""
+    day = after.astimezone(zone).date()
+    for offset in (-1, 0, 1):
+        begin = datetime.combine(
+            day + timedelta(days=offset), start.replace(tzinfo=None), zone
+        ).astimezone(UTC)
+        end = begin + timedelta(minutes=minutes)
+        if end > after:
+            return max(begin, after), end
+    raise AssertionError  # pragma: no cover - a day always has the window
 
 
 def calendar(schedules: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

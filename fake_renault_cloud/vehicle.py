@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 import copy
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 import heapq
 import itertools
@@ -41,6 +41,7 @@ TAPER_FROM = 92.0
 TAPER_END_SHARE = 0.3
 # Charging is integrated in steps of this much battery level.
 _LEVEL_STEP = 0.05
+_MINUTES_PER_DAY = 24 * 60
 
 
 class Channel(StrEnum):
@@ -175,6 +176,8 @@ class _Charge:
     start: datetime
     start_level: float
     forced: bool
+    window_end: datetime | None = None
+    """The end of the schedule window a planned charge runs in."""
 
 
 @dataclass
@@ -269,6 +272,8 @@ class FakeVehicle:
         """Whether the home charger lets current through (tests link a switch)."""
         self._drive: _Drive | None = None
         self._planning = 0
+        self.zone: tzinfo = UTC
+        """The car's own clock, which KCM ``HH:MM`` times are in."""
         self._hvac_generation = 0
         self._hvac_started: datetime | None = None
         self._hvac_target = 21.0
@@ -578,12 +583,20 @@ class FakeVehicle:
         return ChargePolicy.ALWAYS
 
     def _next_window(self, after: datetime) -> tuple[datetime, datetime | None] | None:
-        """Return the next planned charge window (an open end charges to target)."""
+        """Return the next (or current) planned charge window (open end: to target).
+
+        KCM cars charge daily from chargeTimeStart for chargeDuration minutes
+        (a day or more: until the target).
+        """
         if self.profile.settings is Settings.KCM:
+            ev_settings = self.settings.ev_settings
             start = schedules.parse_clock_time(
-                self.settings.ev_settings.get("chargeTimeStart", "00:00")
+                ev_settings.get("chargeTimeStart", "00:00")
             )
-            return schedules.next_daily_start(start, after), None
+            minutes = ev_settings.get("chargeDuration")
+            if not isinstance(minutes, int) or minutes >= _MINUTES_PER_DAY:
+                return schedules.next_daily_start(start, after, self.zone), None
+            return schedules.next_daily_window(start, minutes, after, self.zone)
         return schedules.next_charge_window(self.settings.charge_schedules, after)
 
     def _plan_charge(self, when: datetime, *, forced: bool = False) -> None:
@@ -610,9 +623,22 @@ class FakeVehicle:
             if planning != self._planning or self._state.charging:
                 return
             if self._start_charge(when, forced=False) and end is not None:
-                self._schedule(end, "planned charge ends", self._window_ends)
+                self._end_window_at(end)
 
         self._schedule(start, "planned charge starts", begin)
+
+    def _end_window_at(self, end: datetime) -> None:
+        """Stop the planned charge in progress at the end of its window."""
+        charge = self._charge
+        if charge is None:
+            return
+        charge.window_end = end
+
+        def ends(when: datetime) -> None:
+            if self._charge is charge and charge.window_end == end:
+                self._window_ends(when)
+
+        self._schedule(end, "planned charge ends", ends)
 
     def _window_ends(self, when: datetime) -> None:
         """Stop a planned charge at the end of its window."""
@@ -1094,7 +1120,11 @@ class FakeVehicle:
         self._after_delay("ev settings", apply)
 
     def _settings_changed(self, when: datetime) -> None:
-        """Re-plan charging after the charge settings changed."""
+        """Re-plan charging after the charge settings changed.
+
+        A planned charge goes on while the new schedule has a window now (to
+        that window's end); otherwise it stops.
+        """
         self.settings.updated_at = when
         state = self._state
         charge = self._charge
@@ -1103,7 +1133,14 @@ class FakeVehicle:
             and not charge.forced
             and self.charge_policy() is ChargePolicy.SCHEDULED
         ):
-            self._finish_charge(when, reached_target=False)
+            window = self._next_window(when)
+            if window is not None and window[0] <= when:
+                if window[1] is not None:
+                    self._end_window_at(window[1])
+                else:
+                    charge.window_end = None
+            else:
+                self._finish_charge(when, reached_target=False)
         if state.plugged and not state.charging:
             self._plan_charge(when)
             self._upload(when, Channel.BATTERY)

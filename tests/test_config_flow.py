@@ -673,7 +673,8 @@ async def test_options_link_a_charger_and_prices(
     """An electric car's options link a charger and prices; smart charging follows."""
     entry = init_integration
     megane = cloud_vins[1]
-    assert not entry.runtime_data.vehicles[megane].can_charge_smartly
+    # Without a charger, smart charging drives the Megane through its schedule.
+    assert entry.runtime_data.vehicles[megane].smart.hold.drives
     linked = {
         CONF_BATTERY_CAPACITY: 60.0,
         CONF_HVAC_TEMPERATURE: 21.0,
@@ -692,6 +693,7 @@ async def test_options_link_a_charger_and_prices(
     vehicle = entry.runtime_data.vehicles[megane]
     assert vehicle.charger is not None
     assert vehicle.can_charge_smartly
+    assert not vehicle.smart.hold.drives
 
     # Shown again as suggestions; a field emptied is dropped.
     result = await _open_options(hass, entry, "choose_vehicle", megane)

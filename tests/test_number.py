@@ -14,7 +14,7 @@ from fake_renault_cloud import FakeRenaultCloud
 from .platforms import ALL_PROFILES, snapshot_profile
 
 # The profiles that get no number entity.
-WITHOUT_NUMBER = frozenset({"austral", "captur_fuel", "captur_phev", "duster"})
+WITHOUT_NUMBER = frozenset({"austral", "captur_fuel", "duster"})
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

@@ -10,11 +10,13 @@ from conftest.py). It prints figures and checks nothing:
   default request budget (15 an hour), beside the error of the last reading
   alone (what a user sees without the estimate);
 - the overshoot of smart charging's stop at the target (the level the car
-  ended at, minus the target), by the car's commands and by a linked charger.
+  ended at, minus the target), by the car's commands, by a linked charger,
+  and through the car's own schedule (Megane E-Tech, Renault 5).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 import random
 import statistics
@@ -23,6 +25,7 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.renault_connect.const import (
@@ -57,15 +60,20 @@ async def _cars(
     fake_cloud: FakeRenaultCloud,
     count: int,
     settings: dict[str, dict[str, Any]] | None = None,
+    model: tuple[str, float] = (PROFILE, CAPACITY_KWH),
 ) -> tuple[dict[str, Any], dict[str, FakeVehicle]]:
-    """Set up one account with `count` ZOEs; return the integration's and fake cars."""
+    """Set up one account with `count` cars; return the integration's and fake cars.
+
+    `model`: the fake cars' profile and their battery size (kWh).
+    """
+    profile, capacity = model
     user = fake_cloud.add_user("bench@example.com", PASSWORD)
     account = fake_cloud.add_account(user, account_id="account-bench")
     vins = [_vin(number) for number in range(count)]
     for number, vin in enumerate(vins):
         fake_cloud.add_vehicle(
-            account, PROFILE, vin=vin, registration=f"BE-{number:03d}-NC"
-        )
+            account, profile, vin=vin, registration=f"BE-{number:03d}-NC"
+        ).zone = dt_util.get_default_time_zone()
     entry = await add_logged_in_entry(
         hass,
         fake_cloud,
@@ -80,7 +88,7 @@ async def _cars(
         options={
             **entry.options,
             CONF_VEHICLE_SETTINGS: {
-                vin: {CONF_BATTERY_CAPACITY: CAPACITY_KWH, **per_car.get(vin, {})}
+                vin: {CONF_BATTERY_CAPACITY: capacity, **per_car.get(vin, {})}
                 for vin in vins
             },
         },
@@ -163,7 +171,16 @@ async def _wallboxes(hass: HomeAssistant, cars: dict[str, FakeVehicle]) -> list[
     return [f"input_boolean.{name}" for name in names]
 
 
-@pytest.mark.parametrize("path", ["car commands", "linked charger"])
+# The path smart charging stops a charge by: the fake cars' profile and size.
+STOP_PATHS = {
+    "car commands": (PROFILE, CAPACITY_KWH),
+    "linked charger": (PROFILE, CAPACITY_KWH),
+    "Megane E-Tech schedule": ("megane_e_tech", 60.0),
+    "Renault 5 ev/settings window": ("renault_5", 52.0),
+}
+
+
+@pytest.mark.parametrize("path", list(STOP_PATHS))
 async def test_stop_at_target_overshoot(
     hass: HomeAssistant,
     fake_cloud: FakeRenaultCloud,
@@ -179,7 +196,8 @@ async def test_stop_at_target_overshoot(
             vin: {CONF_CHARGER_SWITCH: f"input_boolean.wallbox_{number}"}
             for number, vin in enumerate(vins)
         }
-    vehicles, cars = await _cars(hass, fake_cloud, len(TARGETS), settings)
+    model = STOP_PATHS[path]
+    vehicles, cars = await _cars(hass, fake_cloud, len(TARGETS), settings, model)
     if path == "linked charger":
         await _wallboxes(hass, cars)
     for (vin, car), target in zip(cars.items(), TARGETS, strict=True):
@@ -197,10 +215,13 @@ async def test_stop_at_target_overshoot(
         target: car.charge_sessions[-1].end_level - target
         for car, target in zip(cars.values(), TARGETS, strict=True)
     }
-    stops = fake_cloud.requests.count(endpoint="actions/charge-stop", method="POST")
+    sent = Counter(
+        record.operation
+        for record in fake_cloud.requests.filter(kind="kamereon", method="POST")
+    )
     print(
-        f"\nStop at target by {path} (ZOE phase 2, 7.4 kW, {CAPACITY_KWH} kWh), "
-        f"cloud stop commands: {stops}:\n"
+        f"\nStop at target by {path} ({model[0]}, {model[1]} kWh), "
+        f"commands and writes for {len(TARGETS)} cars: {dict(sent)}:\n"
         + "".join(
             f"  target {target} %: stopped at {target + over:.2f} % "
             f"(overshoot {over:+.2f} points)\n"

@@ -52,6 +52,9 @@ class ScheduledCar(Protocol):
     def writer(self) -> CarWriter:
         """Return the car's write path."""
 
+    def check_charge_settings_free(self, store: ScheduleStore | None = None) -> None:
+        """Refuse a change smart charging holds (of the mode, or of `store`)."""
+
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_SCHEDULES = 5
@@ -345,6 +348,12 @@ class KcaSchedules(ScheduleStore):
         return shown == {schedule["id"]: schedule for schedule in payload}
 
 
+def charge_mode_command(profile: ModelProfile, mode: str) -> Command[object]:
+    """Return the car-adapter command setting a charge mode, the model's way."""
+    spelling = profile.charge_mode_spelling(mode)
+    return lambda api: api.set_charge_mode(spelling)
+
+
 def _blank_schedule(number: int) -> Schedule:
     """Return a new car-adapter schedule: off, without days."""
     return {"id": number, "activated": False, **dict.fromkeys(DAYS)}
@@ -523,7 +532,9 @@ async def async_apply(
 
     The set is read afresh (a change made in the app since the last poll is
     kept), with the changes sent before and not yet confirmed laid on it.
+    Schedules smart charging holds are refused, with nothing sent.
     """
+    vehicle.check_charge_settings_free(store)
     await vehicle.writer.async_write(
         Write(
             endpoint=store.endpoint,

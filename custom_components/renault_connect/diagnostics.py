@@ -89,6 +89,8 @@ def _smart_charging_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any
     return {
         "available": vehicle.can_charge_smartly,
         "charger_linked": vehicle.charger is not None,
+        "control": smart.control,
+        "schedule_hold": smart.hold.as_dict(),
         "settings": smart.settings.as_dict(),
         "charge_now": decision.charge_now if decision else None,
         **smart.attributes,

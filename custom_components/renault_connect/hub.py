@@ -151,7 +151,8 @@ class RenaultHub:
         )
         for vehicle in self.vehicles.values():
             await vehicle.planner.async_restore()
-            if vehicle.can_charge_smartly:
+            if vehicle.can_charge_smartly or vehicle.smart.has_stored_hold:
+                # A schedule held before the restart is given back if need be.
                 self.entry.async_on_unload(vehicle.smart.async_start())
         self.entry.async_on_unload(
             coordinator.async_add_listener(self._async_on_vehicles)

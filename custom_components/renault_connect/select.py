@@ -11,9 +11,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .car_models import CHARGE_SCHEDULE, CarCommand
-from .car_schedules import KCM_PROGRAMS, kcm_document
+from .car_schedules import KCM_PROGRAMS, charge_mode_command, kcm_document
 from .car_states import CHARGE_MODES, enum_state
-from .commands import Command, async_send, send_ev_settings
+from .commands import async_send, send_ev_settings
 from .coordinator import EndpointCoordinator
 from .endpoints import CHARGE_MODE_SOURCES, ChargeModeSource
 from .entity import (
@@ -88,7 +88,18 @@ SMART_MODE = SelectEntityDescription(
 
 
 class SmartModeSelect(SmartChargingEntity, SelectEntity):
-    """Off, the cheapest hours before the departure, or solar surplus."""
+    """Off, the cheapest hours before the departure, or solar surplus.
+
+    Solar surplus needs a car (or charger) that stops at once: a car driven
+    through its schedule is not offered it.
+    """
+
+    @property
+    def options(self) -> list[str]:
+        """Return the modes the car can be driven in."""
+        if self.vehicle.smart.hold.drives:
+            return [mode.value for mode in SmartMode if mode is not SmartMode.SOLAR]
+        return [mode.value for mode in SmartMode]
 
     @property
     def current_option(self) -> str:
@@ -145,11 +156,6 @@ class ScheduleDays(ScheduleEntity, SelectEntity):
         await self.async_change(days=[{"day": day, **times} for day in days])
 
 
-def _charge_mode_command(spelling: str) -> Command[object]:
-    """Send a KCA charge-mode command."""
-    return lambda api: api.set_charge_mode(spelling)
-
-
 class ChargeModeSelect[T](RenaultConnectEntity[T], SelectEntity):
     """Charge now, or follow the schedules."""
 
@@ -184,6 +190,7 @@ class ChargeModeSelect[T](RenaultConnectEntity[T], SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Send the charge mode the way the model expects it."""
+        self.vehicle.check_charge_settings_free()
         if self.coordinator.description.key == CHARGE_SCHEDULE:
             # A whole document: through the car's write path, on top of
             # the programs changed a moment ago.
@@ -198,9 +205,7 @@ class ChargeModeSelect[T](RenaultConnectEntity[T], SelectEntity):
                 )
             )
             return
-        command = _charge_mode_command(
-            self.vehicle.profile.charge_mode_spelling(option)
-        )
+        command = charge_mode_command(self.vehicle.profile, option)
         await async_send(self.vehicle, self.action_name, command)
         self.vehicle.async_watch(
             self.coordinator.description.key, lambda data: self._mode(data) == option

@@ -10,7 +10,7 @@ A one-shot charge plan, while set, has the car to itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -38,6 +38,7 @@ from .const import (
     LOGGER,
 )
 from .errors import invalid
+from .schedule_hold import HeldCar, ScheduleHold
 from .smart_charging import (
     CarNow,
     SmartDecision,
@@ -59,7 +60,7 @@ def _moment(stored: str | None) -> datetime | None:
     return dt_util.parse_datetime(stored) if stored else None
 
 
-class SmartCar(PlannedCar, Protocol):
+class SmartCar(PlannedCar, HeldCar, Protocol):
     """A car, as smart charging drives it (and as its plan does)."""
 
     @property
@@ -104,6 +105,13 @@ class SmartCharger:
         self._orders = 0
         self._sending = False
         self._listeners: list[CALLBACK_TYPE] = []
+        self.hold = ScheduleHold(car, self._async_save)
+        """The car's own schedule, for cars only it can stop."""
+
+    @property
+    def has_stored_hold(self) -> bool:
+        """Tell whether the car's schedule is held (stored before a restart)."""
+        return bool(self.store.cars.get(self.car.vin, {}).get("hold"))
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -119,6 +127,7 @@ class SmartCharger:
         self._order = stored.get("order")
         self._sent_at = _moment(stored.get("sent_at"))
         self._committed_until = _moment(stored.get("committed_until"))
+        self.hold.restore(stored.get("hold"))
         unsubs = [self.car.async_follow_charge(self.async_update)]
         if charger := self.car.charger:
             unsubs.append(charger.async_follow(self.async_update))
@@ -151,6 +160,8 @@ class SmartCharger:
     async def async_set(self, **changes: Any) -> None:
         """Change settings (mode, departure, levels), store them, and decide again."""
         settings = replace(self.settings, **changes)
+        if settings.mode is SmartMode.SOLAR and self.hold.drives:
+            raise invalid(translation_key="solar_needs_stop")
         if settings.minimum_level > settings.target_level:
             raise invalid(
                 translation_key="minimum_above_target",
@@ -164,7 +175,10 @@ class SmartCharger:
         self.async_update()
 
     async def _async_hand_back(self) -> None:
-        """Smart charging is off: a charger it paused lets the car charge again."""
+        """Smart charging is off: a charger it paused lets the car charge again.
+
+        A schedule it holds is given back by the next update, in the background.
+        """
         charger = self.car.charger
         paused_by_us = self._order is False
         self._order, self._sent_at, self._orders = None, None, 0
@@ -182,6 +196,7 @@ class SmartCharger:
                 "committed_until": (
                     self._committed_until.isoformat() if self._committed_until else None
                 ),
+                "hold": self.hold.as_dict(),
             },
         )
 
@@ -210,23 +225,54 @@ class SmartCharger:
 
     @callback
     def async_update(self) -> None:
-        """Decide again; send a start or stop if the decision asks for one."""
+        """Decide again; send a start or stop, or a schedule, if the decision asks."""
         self.decision = self._decide()
         for listener in list(self._listeners):
             listener()
-        if self.decision is None or self._sending or self.car.has_plan:
+        if self._sending or self.car.has_plan:
             return
-        want = self.decision.charge_now
+        now = dt_util.utcnow()
+        if self.hold.state is not None and (
+            self.settings.mode is SmartMode.OFF or not self.hold.drives
+        ):
+            if self.hold.due(now):
+                self._send(self._async_release(), "smart charging hands back")
+            return
         data = self.car.battery_data()
-        if data is None:
+        if self.decision is None or data is None:
             return
         if is_unplugged(data):
             # Nothing to drive: the next plug-in is decided afresh.
             self._order, self._orders = None, 0
             return
+        if self.hold.drives:
+            if self.hold.needs_write(self.decision, now):
+                self._send(self._async_hold(self.decision), "smart charging")
+            return
+        want = self.decision.charge_now
         if self._needs_order(want):
-            self._sending = True
-            self.car.async_run_in_background(self._async_order(want), "smart charging")
+            self._send(self._async_order(want), "smart charging")
+
+    def _send(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Run a write in the background, one at a time."""
+        self._sending = True
+        self.car.async_run_in_background(work, name)
+
+    async def _async_release(self) -> None:
+        """Give the car's schedule back."""
+        try:
+            await self.hold.async_release()
+        finally:
+            self._sending = False
+
+    async def _async_hold(self, decision: SmartDecision) -> None:
+        """Write the decision's windows as the car's schedule."""
+        try:
+            await self.hold.async_follow(
+                decision, self.settings.departure, dt_util.utcnow()
+            )
+        finally:
+            self._sending = False
 
     def _needs_order(self, want: bool) -> bool:  # noqa: FBT001 - the decision
         """Tell whether the car (or charger) must be told to start or stop."""
@@ -264,13 +310,15 @@ class SmartCharger:
             capacity_kwh=capacity,
             charging_w=power * 1000 if observed and self._order else 0.0,
         )
-        return decide(
-            self.settings,
-            dt_util.utcnow(),
-            car,
-            self._inputs(),
-            self._committed_until if self._order else None,
+        now = dt_util.utcnow()
+        committed = (
+            self.hold.running_until(now)
+            if self.hold.drives
+            else self._committed_until
+            if self._order
+            else None
         )
+        return decide(self.settings, now, car, self._inputs(), committed)
 
     async def _async_order(self, charging: bool) -> None:  # noqa: FBT001
         """Start or stop the charge, and record it before anything else happens."""
@@ -298,12 +346,23 @@ class SmartCharger:
             self._sending = False
 
     @property
+    def control(self) -> str | None:
+        """Return how smart charging starts and stops the car (None: it cannot)."""
+        if self.car.charger is not None:
+            return "charger"
+        if self.hold.drives:
+            return "car_schedule"
+        control = self.car.charge_control
+        return "car_commands" if control.can_start and control.can_stop else None
+
+    @property
     def attributes(self) -> dict[str, Any]:
         """Return the plan's details for the next-start sensor."""
         decision = self.decision
         if decision is None:
             return {}
         return {
+            "control": self.control,
             "departure": decision.departure.isoformat(),
             "reaches_target": decision.reaches_target,
             "uses_prices": decision.has_prices,

@@ -328,6 +328,8 @@ class SmartDecision:
     windows: list[ChargeWindow] = field(default_factory=list)
     reaches_target: bool = True
     has_prices: bool = True
+    charge_time: timedelta = timedelta()
+    """How long the car charges from now to the target, at its power."""
 
     @property
     def next_start(self) -> datetime | None:
@@ -388,10 +390,12 @@ def decide(
             windows=[window],
             reaches_target=window.end <= departure,
             has_prices=False,
+            charge_time=to_target,
         )
     # A window started is charged to its end (or the target): the cheapest
     # slots for what is left come after it, so a charge is never cut into
     # pieces as the need shrinks.
+    charge_time = to_target
     committed: list[ChargeWindow] = []
     if committed_until is not None and now < committed_until:
         committed = [ChargeWindow(now, min(committed_until, departure))]
@@ -410,4 +414,5 @@ def decide(
         departure=departure,
         windows=windows,
         reaches_target=plan.reaches_target,
+        charge_time=charge_time,
     )

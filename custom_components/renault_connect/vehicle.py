@@ -24,6 +24,7 @@ from .car_models import (
     Field,
     profile_for,
 )
+from .car_schedules import KCM_PROGRAMS, ScheduleStore, charge_schedules
 from .car_states import is_charging
 from .charge_control import ChargeControl
 from .charge_estimate import (
@@ -227,14 +228,26 @@ class RenaultConnectVehicle:
 
     @property
     def can_charge_smartly(self) -> bool:
-        """Tell whether smart charging can drive the car: start, stop, level, size."""
+        """Tell whether smart charging can drive the car.
+
+        It starts and stops it (or writes its schedule), and knows its level
+        and battery size.
+        """
         control = self.charge_control
         return (
-            control.can_start
-            and control.can_stop
+            ((control.can_start and control.can_stop) or self.smart.hold.drives)
             and BATTERY in self.coordinators
             and self.battery_capacity is not None
         )
+
+    def check_charge_settings_free(self, store: ScheduleStore | None = None) -> None:
+        """Refuse a change smart charging holds.
+
+        The charge mode (no store), or the charge schedules in `store`;
+        climate schedules are always free.
+        """
+        if store is None or store is charge_schedules(self):
+            self.smart.hold.check_free(programs=store is KCM_PROGRAMS)
 
     def charge_forecast(self) -> ChargeForecast | None:
         """Forecast the running charge: level now, target, when it is reached.

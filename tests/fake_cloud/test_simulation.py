@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 import math
+from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -282,6 +283,71 @@ def test_scheduled_charging(world: FakeRenaultCloud) -> None:
 
     car.remote_charge_mode("always")
     assert car.state.charging
+
+
+def test_kcm_window_in_the_cars_own_time(world: FakeRenaultCloud) -> None:
+    """A KCM car charges from chargeTimeStart, its local time, for chargeDuration."""
+    car = _car(world, "renault_5")
+    car.action_delay = 0
+    car.zone = ZoneInfo("Europe/Paris")  # UTC+1 in March
+    car.set_state(battery_level=20.0)
+    car.remote_ev_settings(
+        {
+            "chargeModeRq": "SCHEDULED",
+            "chargeTimeStart": "10:30",
+            "chargeDuration": 60,
+            "programs": [{"programActivationStatus": True, "programType": "CHARGE"}],
+        }
+    )
+    car.plug_in()
+    assert car.state.charging_status == WAITING_FOR_A_PLANNED_CHARGE
+    world.clock.set(MONDAY.replace(hour=9, minute=45))
+    assert car.state.charging
+    world.clock.set(MONDAY.replace(hour=11))
+    assert not car.state.charging
+    [session] = car.charge_sessions
+    assert (session.start, session.end) == (
+        MONDAY.replace(hour=9, minute=30),
+        MONDAY.replace(hour=10, minute=30),
+    )
+
+
+def test_a_new_schedule_with_a_window_now_keeps_the_charge(
+    world: FakeRenaultCloud,
+) -> None:
+    """Rewritten with a window running now, a planned charge goes on to its end."""
+    car = _car(world, "megane_e_tech")
+    car.action_delay = 0
+    car.set_state(battery_level=20.0)
+
+    def window(start: str, minutes: int) -> list[dict[str, object]]:
+        return [
+            {
+                "id": 1,
+                "activated": True,
+                "monday": {"startTime": start, "duration": minutes},
+            }
+        ]
+
+    car.remote_charge_schedules(window("T09:00Z", 30))
+    car.remote_charge_mode("scheduled")
+    car.plug_in()
+    world.clock.set(MONDAY.replace(hour=9, minute=15))
+    assert car.state.charging
+    car.remote_charge_schedules(window("T09:15Z", 60))
+    world.clock.set(MONDAY.replace(hour=9, minute=45))
+    assert car.state.charging  # the first window's end no longer stops it
+    world.clock.set(MONDAY.replace(hour=10, minute=20))
+    assert not car.state.charging
+    [session] = car.charge_sessions
+    assert session.end == MONDAY.replace(hour=10, minute=15)
+    # A schedule without a window now stops a planned charge at once.
+    world.clock.set(MONDAY.replace(hour=10, minute=30))
+    car.remote_charge_schedules(window("T10:30Z", 60))
+    assert car.state.charging
+    car.remote_charge_schedules(window("T12:00Z", 60))
+    assert not car.state.charging
+    assert len(car.charge_sessions) == 2
 
 
 def test_switching_to_scheduled_stops_an_unplanned_charge(
