@@ -269,6 +269,7 @@ class FakeVehicle:
         self._sequence = itertools.count()
         self._charge: _Charge | None = None
         self._supply = True
+        self._supply_kw: float | None = None
         """Whether the home charger lets current through (tests link a switch)."""
         self._drive: _Drive | None = None
         self._planning = 0
@@ -532,6 +533,8 @@ class FakeVehicle:
     def charge_power_at(self, level: float) -> float:
         """Return the power (kW) the car charges at, at a battery level."""
         full = self.profile.powertrain.charge_kw
+        if self._supply_kw is not None:
+            full = min(full, self._supply_kw)
         if level <= TAPER_FROM:
             return full
         done = min(1.0, (level - TAPER_FROM) / (100.0 - TAPER_FROM))
@@ -760,6 +763,14 @@ class FakeVehicle:
         when = self._schedule(at, "charger supply", apply)
         self.simulate()
         return when
+
+    def limit_supply(self, kw: float | None) -> None:
+        """Let the home charger deliver at most ``kw`` from now (None: no limit)."""
+        self.simulate()
+        self._supply_kw = kw
+        if self._charge is not None:
+            state = self._state
+            state.charge_power_kw = self.charge_power_at(state.battery_level)
 
     def unplug(self, at: datetime | None = None) -> datetime:
         """Pull the charging cable out (now or ``at``)."""

@@ -17,6 +17,7 @@ from custom_components.renault_connect.charge_estimate import (
     estimated_level,
     learned_power,
     level_after,
+    power_from_reads,
     time_to_level,
 )
 from custom_components.renault_connect.energy import ChargeSession
@@ -51,6 +52,23 @@ def test_power_from_the_car_then_its_sessions_then_typical() -> None:
     assert learned_power(0.0, _sessions(2.0, minutes=10)) == ChargingPower(
         TYPICAL_CHARGING_KW, PowerSource.TYPICAL
     )
+
+
+def test_power_from_the_readings_of_the_charge() -> None:
+    """Readings 20 minutes and 3 points apart tell the power; it comes second."""
+    first = (40.0, NIGHT)
+    # 7 points of 52 kWh in 20 minutes: 10.92 kW.
+    assert power_from_reads(first, (47.0, NIGHT + timedelta(minutes=20)), 52.0) == (
+        10.92
+    )
+    assert power_from_reads(first, (42.0, NIGHT + timedelta(minutes=30)), 52.0) is None
+    assert power_from_reads(first, (47.0, NIGHT + timedelta(minutes=10)), 52.0) is None
+    sessions = _sessions(7.0)
+    assert learned_power(None, sessions, 10.92) == ChargingPower(
+        10.92, PowerSource.READS
+    )
+    assert learned_power(11.0, sessions, 10.92).source is PowerSource.CAR
+    assert learned_power(None, sessions, None).source is PowerSource.SESSIONS
 
 
 def test_full_power_then_tapering_near_full() -> None:

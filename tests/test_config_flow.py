@@ -33,6 +33,7 @@ from custom_components.renault_connect.config_flow import (
 from custom_components.renault_connect.const import (
     CONF_AUTO_ADD,
     CONF_BATTERY_CAPACITY,
+    CONF_CHARGER_ENERGY,
     CONF_CHARGER_SWITCH,
     CONF_DEVICE_IDS,
     CONF_HOURLY_BUDGET,
@@ -679,6 +680,7 @@ async def test_options_link_a_charger_and_prices(
         CONF_BATTERY_CAPACITY: 60.0,
         CONF_HVAC_TEMPERATURE: 21.0,
         CONF_CHARGER_SWITCH: "input_boolean.wallbox",
+        CONF_CHARGER_ENERGY: "sensor.wallbox_energy",
         CONF_PRICE_ENTITY: "sensor.nordpool",
         CONF_MAX_PRICE: 0.15,
     }
@@ -692,6 +694,7 @@ async def test_options_link_a_charger_and_prices(
     assert entry.options[CONF_VEHICLE_SETTINGS] == {megane: linked}
     vehicle = entry.runtime_data.vehicles[megane]
     assert vehicle.charger is not None
+    assert vehicle.meter is not None
     assert vehicle.can_charge_smartly
     assert not vehicle.smart.hold.drives
 

@@ -1,11 +1,17 @@
 """Charge estimates: the power a car charges at, its level meanwhile, when it is done.
 
 The power is learned, freshest first: the car's own reading while it charges
-(on models whose reading is right), else the average power of its recent
-sessions (energy over time: what the wall box and the car really manage),
-else a typical home wall box. A battery takes less power as it fills; the
-estimate follows the usual curve of a home charge: full power up to
-TAPER_FROM, then falling to TAPER_END_SHARE of it at 100 %.
+(on models whose reading is right), else what the readings of this charge
+show (the level gained over time, once it is enough to tell), else the
+average power of its recent sessions (energy over time: what the wall box
+and the car really manage), else a typical home wall box. A battery takes
+less power as it fills; the estimate follows the usual curve of a home
+charge: full power up to TAPER_FROM, then falling to TAPER_END_SHARE of it
+at 100 %.
+
+With the home charger's energy meter linked, the level between reads is the
+last reading plus what the meter counted since, times the share of it that
+reaches the battery (learned from successive readings, else typical).
 """
 
 from __future__ import annotations
@@ -20,6 +26,10 @@ from .energy import ChargeSession
 
 # A home wall box on one phase, when nothing better is known (kW).
 TYPICAL_CHARGING_KW = 7.4
+# Readings of a charge teach its power once this far apart, in time and level
+# (levels are often whole percents).
+SHORTEST_READ_SPAN = timedelta(minutes=20)
+SMALLEST_READ_GAIN = 3.0
 # Sessions that teach the power: the most recent, long enough to be steady.
 LEARNED_FROM_SESSIONS = 5
 SHORTEST_SESSION = timedelta(minutes=20)
@@ -27,6 +37,16 @@ SHORTEST_SESSION = timedelta(minutes=20)
 TAPER_FROM = 90.0
 # ...down to this share of it at 100 %.
 TAPER_END_SHARE = 0.4
+# The share of a home charge's energy that reaches the battery, when not learned...
+TYPICAL_EFFICIENCY = 0.9
+# ...and the shares believed when learned (outside: a meter or reading is off).
+LOWEST_EFFICIENCY = 0.7
+HIGHEST_EFFICIENCY = 1.0
+# What the meter counts between two readings teaches the share if this large
+# (readings are often whole percents: the span must dwarf one).
+SMALLEST_METERED_KWH = 2.0
+# The shares of the last this many charges count.
+LEARNED_EFFICIENCIES = 5
 # Estimates step by this much battery level (percentage points).
 STEP = 0.1
 FULL = 100.0
@@ -36,6 +56,7 @@ class PowerSource(StrEnum):
     """Where the charging power of an estimate comes from."""
 
     CAR = "car"
+    READS = "reads"
     SESSIONS = "sessions"
     TYPICAL = "typical"
 
@@ -48,12 +69,26 @@ class ChargingPower:
     source: PowerSource
 
 
+def power_from_reads(
+    first: tuple[float, datetime], latest: tuple[float, datetime], capacity_kwh: float
+) -> float | None:
+    """Return the power two readings of a charge show (None: too close to tell)."""
+    gained, span = latest[0] - first[0], latest[1] - first[1]
+    if span < SHORTEST_READ_SPAN or gained < SMALLEST_READ_GAIN:
+        return None
+    return round(gained / 100 * capacity_kwh / (span.total_seconds() / 3600), 2)
+
+
 def learned_power(
-    reading_kw: float | None, sessions: Sequence[ChargeSession]
+    reading_kw: float | None,
+    sessions: Sequence[ChargeSession],
+    reads_kw: float | None = None,
 ) -> ChargingPower:
-    """Return the power to expect: the car's reading, its sessions', or typical."""
+    """Return the power to expect: the car's reading, this charge's, its sessions'."""
     if reading_kw is not None and reading_kw > 0:
         return ChargingPower(reading_kw, PowerSource.CAR)
+    if reads_kw is not None and reads_kw > 0:
+        return ChargingPower(reads_kw, PowerSource.READS)
     steady = [
         session.energy_kwh / ((session.end - session.start).total_seconds() / 3600)
         for session in sessions
@@ -145,3 +180,37 @@ def forecast(
     return ChargeForecast(
         level, target, now + time_to_level(level, target, power.kw, capacity_kwh)
     )
+
+
+@dataclass(frozen=True)
+class MeterSample:
+    """What an energy meter showed (kWh), and when."""
+
+    at: datetime
+    kwh: float
+
+
+def meter_at(samples: Sequence[MeterSample], moment: datetime) -> float | None:
+    """Return what the meter showed at a moment (None: nothing known that early)."""
+    shown = [sample.kwh for sample in samples if sample.at <= moment]
+    return shown[-1] if shown else None
+
+
+def efficiency_between(
+    levels: tuple[float, float], metered_kwh: float, capacity_kwh: float
+) -> float | None:
+    """Return the share of metered energy the battery took between two readings.
+
+    None when the span teaches nothing: too little energy, or a share no
+    charge has (a meter reset, a reading off).
+    """
+    if metered_kwh < SMALLEST_METERED_KWH:
+        return None
+    share = (levels[1] - levels[0]) / 100 * capacity_kwh / metered_kwh
+    return share if LOWEST_EFFICIENCY <= share <= HIGHEST_EFFICIENCY else None
+
+
+def learned_efficiency(shares: Sequence[float]) -> float:
+    """Return the share to use: the median of the last ones learned, else typical."""
+    recent = list(shares)[-LEARNED_EFFICIENCIES:]
+    return round(statistics.median(recent), 3) if recent else TYPICAL_EFFICIENCY

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.const import (
@@ -19,6 +20,7 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
+    UnitOfEnergy,
     UnitOfPower,
 )
 from homeassistant.core import (
@@ -31,8 +33,19 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_conversion import PowerConverter
+from homeassistant.util.unit_conversion import (
+    BaseUnitConverter,
+    EnergyConverter,
+    PowerConverter,
+)
 
+from .charge_estimate import (
+    LEARNED_EFFICIENCIES,
+    MeterSample,
+    efficiency_between,
+    learned_efficiency,
+    meter_at,
+)
 from .const import CONF_CHARGER_POWER, CONF_CHARGER_SWITCH, DOMAIN
 from .energy import HOUR, hour_of
 from .smart_charging import PriceSlot, price_slots
@@ -48,16 +61,41 @@ def state_number(hass: HomeAssistant, entity_id: str | None) -> float | None:
         return None
 
 
-def power_kw(hass: HomeAssistant, entity_id: str | None) -> float | None:
-    """Return a power sensor's value in kW, whatever unit it reports in."""
+def _in_unit(
+    hass: HomeAssistant,
+    entity_id: str | None,
+    converter: type[BaseUnitConverter],
+    units: tuple[str, str],
+) -> float | None:
+    """Return a sensor's value in `units[1]`; a unit it does not say is `units[0]`."""
     value = state_number(hass, entity_id)
     if value is None or entity_id is None:
         return None
     state = hass.states.get(entity_id)
     unit = state.attributes.get("unit_of_measurement") if state else None
-    if unit not in PowerConverter.VALID_UNITS:
-        unit = UnitOfPower.WATT
-    return PowerConverter.convert(value, unit, UnitOfPower.KILO_WATT)
+    if unit not in converter.VALID_UNITS:
+        unit = units[0]
+    return converter.convert(value, unit, units[1])
+
+
+def power_kw(hass: HomeAssistant, entity_id: str | None) -> float | None:
+    """Return a power sensor's value in kW (W when it does not say)."""
+    return _in_unit(
+        hass,
+        entity_id,
+        PowerConverter,
+        (UnitOfPower.WATT, UnitOfPower.KILO_WATT),
+    )
+
+
+def energy_kwh(hass: HomeAssistant, entity_id: str | None) -> float | None:
+    """Return an energy sensor's value in kWh (kWh when it does not say)."""
+    return _in_unit(
+        hass,
+        entity_id,
+        EnergyConverter,
+        (UnitOfEnergy.KILO_WATT_HOUR, UnitOfEnergy.KILO_WATT_HOUR),
+    )
 
 
 def entity_prices(hass: HomeAssistant, entity_id: str | None) -> list[PriceSlot]:
@@ -137,3 +175,97 @@ class LinkedCharger:
                 translation_key="charger_failed",
                 translation_placeholders={"charger": self.switch, "error": str(err)},
             ) from err
+
+
+# The meter's values are kept this long (a charge between two reads is shorter).
+METER_MEMORY = timedelta(hours=24)
+
+
+class ChargerMeter:
+    """The home charger's energy meter: what it counted since a battery reading.
+
+    Its values are followed in memory; after a restart, the estimate uses the
+    power until the next reading. Successive readings of a charge teach the
+    share of the metered energy that reaches the battery.
+    """
+
+    def __init__(self, hass: HomeAssistant, entity_id: str) -> None:
+        """Follow one energy sensor."""
+        self.hass = hass
+        self.entity_id = entity_id
+        self.samples: list[MeterSample] = []
+        self.shares: list[float] = []
+        """The share learned from each recent charge, oldest first."""
+        self._first: tuple[float, datetime] | None = None
+        self._learning = False
+
+    @property
+    def kwh(self) -> float | None:
+        """Return what the meter shows now."""
+        return energy_kwh(self.hass, self.entity_id)
+
+    @property
+    def efficiency(self) -> float:
+        """Return the share of metered energy that reaches the battery."""
+        return learned_efficiency(self.shares)
+
+    @callback
+    def async_start(self) -> CALLBACK_TYPE:
+        """Record the meter's value now and at each change."""
+        self._async_record()
+
+        @callback
+        def changed(_event: Event[EventStateChangedData]) -> None:
+            self._async_record()
+
+        return async_track_state_change_event(self.hass, [self.entity_id], changed)
+
+    @callback
+    def _async_record(self) -> None:
+        """Keep the value shown now (when it moved), and a day of values before."""
+        if (kwh := self.kwh) is None:
+            return
+        if self.samples and self.samples[-1].kwh == kwh:
+            return
+        now = dt_util.utcnow()
+        cutoff = now - METER_MEMORY
+        # The last value before the day stays: it is still the meter's then.
+        older = [sample for sample in self.samples if sample.at < cutoff][-1:]
+        recent = [sample for sample in self.samples if sample.at >= cutoff]
+        self.samples = [*older, *recent, MeterSample(now, kwh)]
+
+    def gained_since(self, moment: datetime, capacity_kwh: float) -> float | None:
+        """Return the battery level (points) the meter counted since a moment.
+
+        None when not known: no value that early, or a meter that went back.
+        """
+        then, now = meter_at(self.samples, moment), self.kwh
+        if then is None or now is None or now < then:
+            return None
+        return (now - then) * self.efficiency / capacity_kwh * 100
+
+    def observe_reading(self, level: float, at: datetime, capacity_kwh: float) -> None:
+        """Learn from a reading of a charge, against the charge's first one.
+
+        Readings are often whole numbers: the span from the first reading
+        grows with the charge, and its share with it is worth more each time.
+        """
+        if self._first is None or at <= self._first[1]:
+            self._first, self._learning = (level, at), False
+            return
+        first_level, first_at = self._first
+        metered = [meter_at(self.samples, moment) for moment in (first_at, at)]
+        if metered[0] is None or metered[1] is None:
+            return
+        share = efficiency_between(
+            (first_level, level), metered[1] - metered[0], capacity_kwh
+        )
+        if share is None:
+            return
+        # One share per charge: this charge's replaces its earlier one.
+        kept = self.shares[:-1] if self._learning else self.shares
+        self.shares, self._learning = [*kept, share][-LEARNED_EFFICIENCIES:], True
+
+    def forget_reading(self) -> None:
+        """Forget the charge's first reading: the next charge is learned afresh."""
+        self._first, self._learning = None, False

@@ -62,6 +62,7 @@ from .compat import vol
 from .const import (
     CONF_AUTO_ADD,
     CONF_BATTERY_CAPACITY,
+    CONF_CHARGER_ENERGY,
     CONF_CHARGER_POWER,
     CONF_CHARGER_SWITCH,
     CONF_DEVICE_IDS,
@@ -148,6 +149,9 @@ SMART_CHARGING_SELECTORS: dict[str, Any] = {
         EntitySelectorConfig(domain=["switch", "input_boolean"])
     ),
     CONF_CHARGER_POWER: POWER_SENSOR_SELECTOR,
+    CONF_CHARGER_ENERGY: EntitySelector(
+        EntitySelectorConfig(domain="sensor", device_class="energy")
+    ),
     CONF_PRICE_ENTITY: EntitySelector(
         EntitySelectorConfig(domain=["sensor", "input_number"])
     ),

@@ -46,6 +46,7 @@ CLOUD_URL_ENV: Final = "RENAULT_CONNECT_CLOUD_URL"
 # Options of an electric car: its home charger, and what smart charging reads.
 CONF_CHARGER_SWITCH: Final = "charger_switch"
 CONF_CHARGER_POWER: Final = "charger_power"
+CONF_CHARGER_ENERGY: Final = "charger_energy"
 CONF_PRICE_ENTITY: Final = "price_entity"
 CONF_MAX_PRICE: Final = "max_price"
 CONF_SURPLUS_ENTITY: Final = "surplus_entity"

@@ -107,6 +107,15 @@ def _energy_diagnostics(vehicle: RenaultConnectVehicle) -> dict[str, Any]:
         "sessions_kept": len(energy.sessions),
         "total_kwh": energy.total_kwh,
         "charging_power": {"kw": power.kw, "source": power.source.value},
+        "charger_meter": (
+            {
+                "values_kept": len(meter.samples),
+                "efficiency": meter.efficiency,
+                "efficiencies_learned": len(meter.shares),
+            }
+            if (meter := vehicle.meter)
+            else None
+        ),
         "kwh_per_100km": consumption.kwh_per_100km,
         "km_per_charge": consumption.km_per_charge,
     }

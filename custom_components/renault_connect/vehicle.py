@@ -33,16 +33,18 @@ from .charge_estimate import (
     ChargingPower,
     forecast,
     learned_power,
+    power_from_reads,
 )
 from .charge_plan import ChargePlanner
 from .charged_energy import ChargedEnergy
-from .charger import LinkedCharger
+from .charger import ChargerMeter, LinkedCharger
 from .charging_cost import ChargingCost
 from .cloud import CarDetails, CarLink
 from .cloud_time import cloud_time
 from .commands import CommandAccount, ConfirmationWatch
 from .const import (
     CONF_BATTERY_CAPACITY,
+    CONF_CHARGER_ENERGY,
     CONF_HVAC_TEMPERATURE,
     CONF_PRICE_ENTITY,
     CONF_VEHICLE_SETTINGS,
@@ -116,6 +118,11 @@ class RenaultConnectVehicle:
         self.coordinators: dict[str, CarCoordinator] = {}
         self._watches: dict[str, ConfirmationWatch] = {}
         self.charger = LinkedCharger.from_settings(self.hass, self.settings)
+        self.meter = (
+            ChargerMeter(self.hass, meter)
+            if (meter := self.settings.get(CONF_CHARGER_ENERGY))
+            else None
+        )
         self.charge_control = ChargeControl(self)
         self.planner = ChargePlanner(self, hub.plans)
         self.smart = SmartCharger(self, hub.smart_charging)
@@ -128,6 +135,9 @@ class RenaultConnectVehicle:
             if (price := self.settings.get(CONF_PRICE_ENTITY))
             else None
         )
+        self._charge_reads: tuple[tuple[float, datetime], tuple[float, datetime]] | None
+        self._charge_reads = None
+        """The first and the latest reading of the running charge."""
         self._last_estimate: tuple[float, datetime] | None = None
         """The last level estimated while charging, and when."""
         self.notification_settings: dict[str, Any] | None = None
@@ -190,7 +200,10 @@ class RenaultConnectVehicle:
             and self.profile.trusts(Field.CHARGING_POWER)
         ):
             reading = self.profile.charging_power_kw(data.chargingInstantaneousPower)
-        return learned_power(reading, self.energy.sessions)
+        reads = self._charge_reads
+        capacity = self.battery_capacity
+        from_reads = power_from_reads(*reads, capacity) if reads and capacity else None
+        return learned_power(reading, self.energy.sessions, from_reads)
 
     def battery_data(self) -> Any:
         """Return the battery's last answer (None: not read, or not offered)."""
@@ -263,13 +276,15 @@ class RenaultConnectVehicle:
             return None
         now = dt_util.utcnow()
         read_at = cloud_time(data.timestamp, now) or now
-        estimate = forecast(
-            (float(data.batteryLevel), read_at),
-            now,
-            self.charging_power,
-            capacity,
-            self._charge_target(),
-        )
+        reading = (float(data.batteryLevel), read_at)
+        target = self._charge_target(reading[0])
+        if self.meter is not None and (
+            (gained := self.meter.gained_since(read_at, capacity)) is not None
+        ):
+            # What the charger's meter counted since the reading, as of now.
+            level = reading[0]
+            reading = (min(max(target, level), level + gained), now)
+        estimate = forecast(reading, now, self.charging_power, capacity, target)
         self._last_estimate = (estimate.level, now)
         return estimate
 
@@ -287,12 +302,17 @@ class RenaultConnectVehicle:
             return power > CHARGER_IDLE_KW
         return is_charging(data)
 
-    def _charge_target(self) -> float:
-        """Return the level the running charge stops at."""
+    def _charge_target(self, level: float) -> float:
+        """Return the level the running charge stops at.
+
+        The car's own limit counts while the car is below it: a car charging
+        past it has a newer limit than the one last read.
+        """
         targets = [FULL]
         soc_levels = self.coordinators.get(SOC_LEVELS)
-        if soc_levels and soc_levels.data and soc_levels.data.socTarget:
-            targets.append(float(soc_levels.data.socTarget))
+        limit = soc_levels.data.socTarget if soc_levels and soc_levels.data else None
+        if limit and float(limit) > level:
+            targets.append(float(limit))
         if (plan := self.planner.plan) and plan.target_level is not None:
             targets.append(float(plan.target_level))
         if self.smart.settings.mode is not SmartMode.OFF:
@@ -326,6 +346,8 @@ class RenaultConnectVehicle:
         before a restart are shown at once; the others are read now.
         """
         self.hub.entry.async_on_unload(await self.energy.async_setup())
+        if self.meter is not None:
+            self.hub.entry.async_on_unload(self.meter.async_start())
         if self.cost is not None:
             self.hub.entry.async_on_unload(self.cost.async_start())
         for description in ENDPOINTS:
@@ -416,6 +438,9 @@ class RenaultConnectVehicle:
             )
         if coordinator.description.key == HVAC_STATUS:
             self.preconditioning.async_on_status(data)
+        if coordinator.description.key == BATTERY:
+            self._async_follow_reads(data)
+            self._async_teach_meter(data)
         if coordinator.description.key == CHARGES:
             self.energy.async_on_charges(data.raw_data.get("charges") or [])
         if coordinator.description.key == COCKPIT:
@@ -428,6 +453,33 @@ class RenaultConnectVehicle:
                 other.async_read_soon(
                     self.read_plan.after_upload(other.description.role)
                 )
+
+    @callback
+    def _async_follow_reads(self, data: Any) -> None:
+        """Keep the first and latest reading of the running charge."""
+        read_at = cloud_time(data.timestamp, dt_util.utcnow())
+        if not is_charging(data) or data.batteryLevel is None or read_at is None:
+            self._charge_reads = None
+            return
+        latest = (float(data.batteryLevel), read_at)
+        reads = self._charge_reads
+        if reads is None or latest[0] < reads[1][0] or read_at < reads[1][1]:
+            self._charge_reads = (latest, latest)
+        elif read_at > reads[1][1]:
+            self._charge_reads = (reads[0], latest)
+
+    @callback
+    def _async_teach_meter(self, data: Any) -> None:
+        """Let a reading of a charge teach the meter what reaches the battery."""
+        meter, capacity = self.meter, self.battery_capacity
+        if meter is None or capacity is None:
+            return
+        if not is_charging(data) or data.batteryLevel is None:
+            meter.forget_reading()
+            return
+        read_at = cloud_time(data.timestamp, dt_util.utcnow())
+        if read_at is not None:
+            meter.observe_reading(float(data.batteryLevel), read_at, capacity)
 
     @callback
     def async_watch(
