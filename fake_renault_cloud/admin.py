@@ -85,6 +85,11 @@ def _vehicle_summary(vehicle: FakeVehicle, cloud: AdministeredCloud) -> dict[str
             if account.holds(vehicle.vin)
         ],
         "state": vehicle.state.as_dict(),
+        "charge_settings": {
+            "charge_mode": vehicle.settings.charge_mode,
+            "charge_schedules": vehicle.settings.charge_schedules,
+            "ev_settings": vehicle.settings.ev_settings,
+        },
         "pending_events": [
             {"at": at.isoformat(), "event": name} for at, name in vehicle.pending_events
         ],

@@ -55,14 +55,19 @@ def test_power_from_the_car_then_its_sessions_then_typical() -> None:
 
 
 def test_power_from_the_readings_of_the_charge() -> None:
-    """Readings 20 minutes and 3 points apart tell the power; it comes second."""
+    """Readings 20 minutes and 10 points apart tell the power; it comes second."""
     first = (40.0, NIGHT)
-    # 7 points of 52 kWh in 20 minutes: 10.92 kW.
-    assert power_from_reads(first, (47.0, NIGHT + timedelta(minutes=20)), 52.0) == (
+    # 14 points of 52 kWh in 40 minutes: 10.92 kW.
+    assert power_from_reads(first, (54.0, NIGHT + timedelta(minutes=40)), 52.0) == (
         10.92
     )
-    assert power_from_reads(first, (42.0, NIGHT + timedelta(minutes=30)), 52.0) is None
-    assert power_from_reads(first, (47.0, NIGHT + timedelta(minutes=10)), 52.0) is None
+    assert power_from_reads(first, (49.0, NIGHT + timedelta(minutes=30)), 52.0) is None
+    assert power_from_reads(first, (54.0, NIGHT + timedelta(minutes=10)), 52.0) is None
+    # Past sessions say something too: the readings must be 20 points apart.
+    latest = (54.0, NIGHT + timedelta(minutes=40))
+    assert power_from_reads(first, latest, 52.0, over_sessions=True) is None
+    latest = (61.0, NIGHT + timedelta(minutes=60))
+    assert power_from_reads(first, latest, 52.0, over_sessions=True) == 10.92
     sessions = _sessions(7.0)
     assert learned_power(None, sessions, 10.92) == ChargingPower(
         10.92, PowerSource.READS

@@ -668,3 +668,44 @@ async def test_charging_follows_the_wall_box_at_once(
     assert _state(hass, charging) == "off"
     # Seen from the wall box alone: the battery was not read meanwhile.
     assert fake_cloud.requests.count(endpoint="battery-status") == reads
+
+
+async def test_a_wall_box_switched_back_on_charges_from_then(
+    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """The car last read paused; the wall box lets it charge: the estimate runs.
+
+    Found by the stop-at-target benchmark: until the car's next upload, the
+    estimate stood still at the paused reading, and the car charged past its
+    target. It now runs from the moment the wall box let it charge.
+    """
+    estimate = "sensor.aa_001_aa_battery_estimated_while_charging"
+    charging = "binary_sensor.aa_001_aa_charging"
+    freezer.move_to(EVENING)
+    entry = await setup_profile(
+        hass,
+        fake_cloud,
+        "zoe_50",
+        Platform.BINARY_SENSOR,
+        Platform.SENSOR,
+        vehicle_settings={CONF_CHARGER_SWITCH: WALLBOX, CONF_BATTERY_CAPACITY: 52.0},
+    )
+    car = fake_cloud.vehicles[VIN]
+    await _wallbox(hass, car)
+    car.set_state(battery_level=50.0)
+    await _set(hass, "input_boolean", "turn_off", **{ATTR_ENTITY_ID: WALLBOX})
+    car.plug_in()
+    await _read_battery(hass, entry)
+    assert not car.state.charging
+    assert _state(hass, charging) == "off"
+    assert float(_state(hass, estimate)) == 50.0
+
+    await _minutes(hass, freezer, 5)
+    await _set(hass, "input_boolean", "turn_on", **{ATTR_ENTITY_ID: WALLBOX})
+    await hass.async_block_till_done()
+    assert _state(hass, charging) == "on"
+    await _minutes(hass, freezer, 6)
+    # Six minutes at 7.4 kW into 52 kWh: 1.4 points, from the switch, not the read.
+    assert car.state.charging
+    assert float(_state(hass, estimate)) == pytest.approx(51.4, abs=0.2)
+    assert float(_state(hass, estimate)) <= car.state.battery_level + 0.2

@@ -3,8 +3,10 @@
 Against the fake cloud's demo account, as a person would: log in to Home
 Assistant as demo/demo, add the integration (e-mail, password, the two-factor
 code "e-mailed" by the fake cloud, vehicles), open the ZOE's device page, check
-its main values, press "Start charging" and wait for the car to charge, then
-add the car to the Energy dashboard and see its week of charges. Every step
+its main values, press "Start charging" and wait for the car to charge, run a
+schedule on weekdays and plan smart charging; then smart-charge the Megane
+E-Tech through its own schedule and give it back; then add the ZOE to the
+Energy dashboard and see its week of charges. Every step
 leaves a screenshot in the artifacts folder; with E2E_UPDATE_DOCS=1 the device
 page and the Energy dashboard are also copied to docs/images/ (the README's).
 """
@@ -17,6 +19,7 @@ from pathlib import Path
 import re
 import shutil
 import time
+from typing import Any
 
 from conftest import REPO, Stack
 from playwright.sync_api import Locator, Page
@@ -162,6 +165,18 @@ def plug_in_without_charging(stack: Stack) -> None:
     assert car["registration"] == ZOE_PLATE
     assert car["state"]["plugged"]
     assert not car["state"]["charging"]
+
+
+def demo_car(stack: Stack, profile: str) -> dict[str, Any]:
+    """Return the fake cloud's summary of the demo's car of a profile."""
+    cars = stack.cloud("GET", "/admin/vehicles")["vehicles"]
+    return next(car for car in cars if car["profile"] == profile)
+
+
+def plug_in_the_megane(stack: Stack) -> dict[str, Any]:
+    """Plug the demo's Megane E-Tech in; return its summary (its own schedules)."""
+    megane = demo_car(stack, "megane_e_tech")
+    return stack.cloud("POST", f"/admin/vehicles/{megane['vin']}/plug_in", {})
 
 
 def log_in(page: Page, stack: Stack, shots: Screenshots) -> None:
@@ -316,6 +331,67 @@ def plan_smart_charging(page: Page, shots: Screenshots) -> None:
     shots.take("smart-charging")
 
 
+def smart_charge_the_megane(
+    page: Page, stack: Stack, shots: Screenshots, megane: dict[str, Any]
+) -> float:
+    """Smart charging drives the Megane (the cloud cannot stop it) by its schedule.
+
+    Its menu offers no solar surplus; *Cheapest hours* writes the plan as its
+    charge schedule; *Off* writes its own schedules and mode back, exactly.
+    Returns the seconds from *Off* to the car holding its own schedules again.
+    """
+    own = megane["charge_settings"]
+    page.goto(f"{stack.ha_url}/config/integrations/integration/renault_connect")
+    page.get_by_text(re.compile(r"^\s*\d+ devices\s*$")).first.click()
+    page.get_by_text(megane["registration"], exact=True).click()
+    page.wait_for_url("**/config/devices/device/**")
+    row = page.locator("hui-select-entity-row").filter(has_text="Smart charging")
+    row.wait_for()
+    row.scroll_into_view_if_needed()
+    row.locator("ha-select").click()
+    cheapest = page.get_by_text("Cheapest hours", exact=True).filter(visible=True)
+    cheapest.first.wait_for()
+    solar = page.get_by_text("Solar surplus", exact=True).filter(visible=True)
+    assert not solar.count()
+    cheapest.first.click()
+    held = wait_for_car(
+        stack,
+        megane["vin"],
+        lambda car: (
+            car["charge_settings"]["charge_mode"] == "scheduled"
+            and car["charge_settings"]["charge_schedules"] != own["charge_schedules"]
+        ),
+        "the plan written as the Megane's schedule",
+    )
+    assert held["charge_settings"]["charge_schedules"][0]["activated"], held
+    shots.take("megane-smart-charging")
+
+    row.locator("ha-select").click()
+    row.get_by_text("Off", exact=True).filter(visible=True).first.click()
+    turned_off = time.monotonic()
+    wait_for_car(
+        stack,
+        megane["vin"],
+        lambda car: car["charge_settings"] == own,
+        "the Megane's own schedules and mode back",
+    )
+    return time.monotonic() - turned_off
+
+
+def wait_for_car(
+    stack: Stack, vin: str, check: Callable[[dict[str, Any]], bool], what: str
+) -> dict[str, Any]:
+    """Poll the fake cloud until the car passes the check (90 s at most)."""
+    deadline = time.monotonic() + 90
+    while True:
+        cars = stack.cloud("GET", "/admin/vehicles")["vehicles"]
+        car = next(car for car in cars if car["vin"] == vin)
+        if check(car):
+            return car
+        assert time.monotonic() < deadline, f"{what} not seen within 90 s: {car}"
+        time.sleep(0.5)
+
+
 def show_energy_dashboard(page: Page, stack: Stack, shots: Screenshots) -> Path:
     """Add the ZOE to the Energy dashboard; its week of charges is there to see."""
     found = page.evaluate(ENERGY_SCRIPT)
@@ -371,6 +447,7 @@ def test_add_integration_and_start_charging(
     started = time.monotonic()
     shots = Screenshots(page, artifacts)
     plug_in_without_charging(stack)
+    megane = plug_in_the_megane(stack)
 
     log_in(page, stack, shots)
     add_integration(page, stack, shots)
@@ -431,6 +508,7 @@ def test_add_integration_and_start_charging(
 
     schedule_sent = run_schedule_on_weekdays(page, stack, shots)
     plan_smart_charging(page, shots)
+    given_back = smart_charge_the_megane(page, stack, shots, megane)
 
     energy = show_energy_dashboard(page, stack, shots)
     if os.environ.get("E2E_UPDATE_DOCS") == "1":
@@ -440,6 +518,7 @@ def test_add_integration_and_start_charging(
     print(
         f"\nE2E: charge seen {charge_seen:.0f} s after the press; "
         f"schedule sent {schedule_sent:.1f} s after the choice; "
+        f"Megane's own schedules back {given_back:.1f} s after Off; "
         f"whole test {time.monotonic() - started:.0f} s; "
         f"screenshots in {artifacts}"
     )

@@ -113,16 +113,26 @@ def _figures(errors: list[float]) -> str:
     )
 
 
-@pytest.mark.parametrize("count", [1, 10])
+@pytest.mark.parametrize(
+    ("count", "model"),
+    [
+        (1, (PROFILE, CAPACITY_KWH)),
+        (10, (PROFILE, CAPACITY_KWH)),
+        # 11 kW and no power in its readings: the typical 7.4 kW is wrong.
+        (1, ("renault_5", 52.0)),
+        (10, ("renault_5", 52.0)),
+    ],
+)
 async def test_estimated_level_error(
     hass: HomeAssistant,
     fake_cloud: FakeRenaultCloud,
     freezer: FrozenDateTimeFactory,
     count: int,
+    model: tuple[str, float],
 ) -> None:
     """Compare the estimate and the last reading with the truth, each minute."""
     freezer.move_to(START)
-    vehicles, cars = await _cars(hass, fake_cloud, count)
+    vehicles, cars = await _cars(hass, fake_cloud, count, model=model)
     draw = random.Random(count)
     for car in cars.values():
         car.set_state(battery_level=float(draw.randint(10, 50)))
@@ -142,7 +152,7 @@ async def test_estimated_level_error(
             estimate_errors.append(abs(forecast.level - truth.battery_level))
             reading_errors.append(abs(float(data.batteryLevel) - truth.battery_level))
     print(
-        f"\nEstimated level, {count} car(s) charging, 15 requests/hour, "
+        f"\nEstimated level, {count} {model[0]} charging, 15 requests/hour, "
         f"{len(estimate_errors)} car-minutes:\n"
         f"  estimate error:     {_figures(estimate_errors)}\n"
         f"  last reading error: {_figures(reading_errors)}"

@@ -136,6 +136,12 @@ class LinkedCharger:
         return state.state == STATE_ON
 
     @property
+    def on_since(self) -> datetime | None:
+        """Return when the charger last let the car charge (None: it does not)."""
+        state = self.hass.states.get(self.switch)
+        return state.last_changed if state and state.state == STATE_ON else None
+
+    @property
     def power_kw(self) -> float | None:
         """Return the power the charger delivers now, if it has a power sensor."""
         return power_kw(self.hass, self.power)

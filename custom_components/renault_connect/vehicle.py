@@ -25,7 +25,7 @@ from .car_models import (
     profile_for,
 )
 from .car_schedules import KCM_PROGRAMS, ScheduleStore, charge_schedules
-from .car_states import is_charging
+from .car_states import is_charging, is_unplugged
 from .charge_control import ChargeControl
 from .charge_estimate import (
     FULL,
@@ -200,10 +200,14 @@ class RenaultConnectVehicle:
             and self.profile.trusts(Field.CHARGING_POWER)
         ):
             reading = self.profile.charging_power_kw(data.chargingInstantaneousPower)
-        reads = self._charge_reads
-        capacity = self.battery_capacity
-        from_reads = power_from_reads(*reads, capacity) if reads and capacity else None
-        return learned_power(reading, self.energy.sessions, from_reads)
+        reads, capacity = self._charge_reads, self.battery_capacity
+        sessions = self.energy.sessions
+        from_reads = (
+            power_from_reads(*reads, capacity, over_sessions=bool(sessions))
+            if reads and capacity
+            else None
+        )
+        return learned_power(reading, sessions, from_reads)
 
     def battery_data(self) -> Any:
         """Return the battery's last answer (None: not read, or not offered)."""
@@ -276,6 +280,9 @@ class RenaultConnectVehicle:
             return None
         now = dt_util.utcnow()
         read_at = cloud_time(data.timestamp, now) or now
+        if not is_charging(data) and (resumed := self._resumed_since(data)):
+            # Paused when read, charging since the charger let it.
+            read_at = resumed
         reading = (float(data.batteryLevel), read_at)
         target = self._charge_target(reading[0])
         if self.meter is not None and (
@@ -300,7 +307,21 @@ class RenaultConnectVehicle:
             return False
         if (power := charger.power_kw) is not None:
             return power > CHARGER_IDLE_KW
-        return is_charging(data)
+        return is_charging(data) or self._resumed_since(data) is not None
+
+    def _resumed_since(self, data: Any) -> datetime | None:
+        """Return when the charger let a plugged-in car charge after its reading.
+
+        The car says so at its next upload; the charger's switch, at once.
+        """
+        charger = self.charger
+        on_since = charger.on_since if charger else None
+        read_at = cloud_time(data.timestamp, dt_util.utcnow())
+        if on_since is None or read_at is None or on_since <= read_at:
+            return None
+        if is_unplugged(data) or data.batteryLevel is None:
+            return None
+        return on_since
 
     def _charge_target(self, level: float) -> float:
         """Return the level the running charge stops at.

@@ -169,6 +169,9 @@ async def test_vehicles(
     zoe.remote_hvac_start(21, cloud.clock.now().replace(year=2100))
     status, body = await _call(websession, cloud, "GET", "vehicles")
     assert body["vehicles"][0]["pending_events"][0]["event"] == "remote hvac start"
+    # What the car keeps of its charge settings, as a client set them.
+    settings = body["vehicles"][0]["charge_settings"]
+    assert set(settings) == {"charge_mode", "charge_schedules", "ev_settings"}
 
 
 @pytest.mark.parametrize(
