@@ -25,6 +25,7 @@ from custom_components.renault_connect.charge_estimate import (
     learned_efficiency,
     meter_at,
 )
+from custom_components.renault_connect.charger import ChargerMeter
 from custom_components.renault_connect.const import (
     CONF_BATTERY_CAPACITY,
     CONF_CHARGER_ENERGY,
@@ -163,3 +164,38 @@ def test_meter_values_and_efficiency() -> None:
     assert efficiency_between((40.0, 42.0), 5.0, 52.0) is None  # a reset, a glitch
     assert learned_efficiency([]) == 0.9
     assert learned_efficiency([0.8, 0.95, 0.9, 0.92, 0.91, 0.5]) == 0.91
+
+
+async def test_a_meter_gone_or_reset_tells_nothing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Unavailable values are not kept; a meter that went back gives no gain.
+
+    The estimate then falls back to the charging power.
+    """
+    freezer.move_to(START)
+    meter = ChargerMeter(hass, "sensor.meter")
+    hass.states.async_set("sensor.meter", "12.0", {"unit_of_measurement": "kWh"})
+    unsubscribe = meter.async_start()
+    freezer.tick(timedelta(minutes=10))
+    hass.states.async_set("sensor.meter", "unavailable")
+    await hass.async_block_till_done()
+    assert [sample.kwh for sample in meter.samples] == [12.0]
+    assert meter.gained_since(START, CAPACITY) is None  # nothing to count now
+
+    freezer.tick(timedelta(minutes=10))
+    hass.states.async_set("sensor.meter", "13.04", {"unit_of_measurement": "kWh"})
+    await hass.async_block_till_done()
+    # 1.04 kWh, 90 % of it into 52 kWh: 1.8 points.
+    assert meter.gained_since(START, CAPACITY) == pytest.approx(1.8)
+    # Before the first value: nothing known.
+    assert meter.gained_since(START - timedelta(hours=1), CAPACITY) is None
+    # Reset to zero (a new meter, a firmware update): no gain, no negative one.
+    hass.states.async_set("sensor.meter", "0.2", {"unit_of_measurement": "kWh"})
+    await hass.async_block_till_done()
+    assert meter.gained_since(START, CAPACITY) is None
+    # A reading with no value known at the charge's first one teaches nothing.
+    meter.observe_reading(40.0, START - timedelta(hours=2), CAPACITY)
+    meter.observe_reading(50.0, START + timedelta(minutes=20), CAPACITY)
+    assert meter.shares == []
+    unsubscribe()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import logging
 from typing import Any
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
@@ -340,3 +341,78 @@ async def test_a_failed_hand_back_is_logged_once_and_tried_again(
     assert car.settings.charge_schedules == own_schedules
     assert car.settings.charge_mode == "always"
     assert _held(hass_storage, entry) is None
+
+
+async def test_one_odd_answer_is_never_kept_as_the_users(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An answer without the Megane's schedules, at take-over, is not kept.
+
+    It disagrees with the answer known before: read again until two agree;
+    the schedules kept, and written back later, are the user's.
+    """
+    freezer.move_to(EVENING)
+    await _price_sensor(hass)
+    entry, car = await _plugged_in(hass, fake_cloud, "megane_e_tech", 50.0)
+    own_schedules = copy.deepcopy(car.settings.charge_schedules)
+    fake_cloud.faults.add(
+        Fault(
+            "odd_answer",
+            endpoint="charging-settings",
+            times=1,
+            attributes={"schedules": []},
+        )
+    )
+    await _choose(hass, "cheapest_hours", departure="07:00:00", target=80, minimum=0)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await _minutes(hass, freezer, 3)
+    assert _held(hass_storage, entry)["saved"]["schedules"] == own_schedules
+
+    await _choose(hass, "off")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await _minutes(hass, freezer, 3)
+    assert car.settings.charge_schedules == own_schedules
+
+
+async def test_settings_that_never_settle_are_not_taken(
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Three reads, three different answers: nothing kept, nothing written.
+
+    The fake cloud cannot answer so; the reads are made to. A quarter of an
+    hour later, with the car's real answers, the schedule is taken.
+    """
+    freezer.move_to(EVENING)
+    await _price_sensor(hass)
+    entry, car = await _plugged_in(hass, fake_cloud, "megane_e_tech", 50.0)
+    hold = entry.runtime_data.vehicles[VIN].smart.hold
+    read = hold._async_fetch
+    # Each unlike the one before, the first unlike the answer known ("always").
+    modes = iter(("scheduled", "delayed", "always"))
+
+    async def restless(endpoint: str) -> Any:
+        data = await read(endpoint)
+        data.mode = next(modes)
+        return data
+
+    with patch.object(hold, "_async_fetch", side_effect=restless) as reads:
+        await _choose(
+            hass, "cheapest_hours", departure="07:00:00", target=80, minimum=0
+        )
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert reads.call_count == 3
+    assert _held(hass_storage, entry) is None
+    assert _bodies(fake_cloud, SCHEDULE_CHANGE) == []
+    assert _bodies(fake_cloud, MODE_CHANGE) == []
+    assert "changed between reads" in caplog.text
+
+    await _minutes(hass, freezer, 16)
+    assert _held(hass_storage, entry) is not None
+    assert car.settings.charge_mode == "scheduled"

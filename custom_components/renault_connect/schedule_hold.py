@@ -34,7 +34,7 @@ from .car_states import CHARGE_MODES
 from .charge_control import ChargeControl
 from .charger import LinkedCharger
 from .commands import CommandTarget, async_send, send_ev_settings
-from .const import LOGGER
+from .const import DOMAIN, LOGGER
 from .errors import invalid
 from .held_schedules import (
     KCM_FIELDS,
@@ -60,6 +60,8 @@ from .writes import CarWriter, Overlay, Write
 ACTION = "smart_charging"
 # A write the cloud refused is tried again after this long.
 RETRY_AFTER = timedelta(minutes=15)
+# The user's settings are read at most this many times for two answers to agree.
+SETTLING_READS = 3
 
 
 class HeldCar(CommandTarget, Protocol):
@@ -258,28 +260,54 @@ class ScheduleHold:
 
     async def _async_take(self, departure: time) -> None:
         """Read the user's charge settings (with changes on their way); keep them."""
-        now = dt_util.utcnow()
         if self.kind == HoldKind.KCM:
-            data = await self._async_fetch(CHARGE_SCHEDULE)
-            pending = self.car.writer.pending(CHARGE_SCHEDULE).overlay(now)
-            document = kcm_document(data, pending)
-            added = (
-                None
-                if has_charge_program(document.get("programs") or [])
-                else charge_program(departure)
-            )
-            state = HeldState(
-                kind=HoldKind.KCM, saved=kcm_saved(document), added_program=added
+            state = await self._async_settled(
+                CHARGE_SCHEDULE, lambda data: self._kcm_kept(data, departure)
             )
         else:
-            data = await self._async_fetch(CHARGING_SETTINGS)
-            pending = self.car.writer.pending(CHARGING_SETTINGS).overlay(now)
-            schedules = KCA_CHARGE_SCHEDULES.payload(data, pending.schedules)
-            state = HeldState(kind=HoldKind.KCA, saved=kca_saved(data.mode, schedules))
+            state = await self._async_settled(CHARGING_SETTINGS, self._kca_kept)
         # Kept before anything is written: a restart now loses nothing.
         self.state = state
         await self._save()
         LOGGER.info("%s: smart charging takes the charge schedule", self.car.log_name)
+
+    async def _async_settled(
+        self, endpoint: str, keep: Callable[[Any], HeldState]
+    ) -> HeldState:
+        """Read the user's settings until two answers agree.
+
+        One odd answer is never kept: the last answer known counts as the
+        first, so a settled car costs one read.
+        """
+        known = self.car.coordinators[endpoint].data
+        seen = keep(known) if known is not None else None
+        for _ in range(SETTLING_READS):
+            fresh = keep(await self._async_fetch(endpoint))
+            if fresh == seen:
+                return fresh
+            seen = fresh
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="charge_settings_unsettled"
+        )
+
+    def _kcm_kept(self, data: Any, departure: time) -> HeldState:
+        """Return what a KCM car's document keeps of the user's settings."""
+        pending = self.car.writer.pending(CHARGE_SCHEDULE).overlay(dt_util.utcnow())
+        document = kcm_document(data, pending)
+        added = (
+            None
+            if has_charge_program(document.get("programs") or [])
+            else charge_program(departure)
+        )
+        return HeldState(
+            kind=HoldKind.KCM, saved=kcm_saved(document), added_program=added
+        )
+
+    def _kca_kept(self, data: Any) -> HeldState:
+        """Return what a car-adapter car's charging settings keep of the user's."""
+        pending = self.car.writer.pending(CHARGING_SETTINGS).overlay(dt_util.utcnow())
+        schedules = KCA_CHARGE_SCHEDULES.payload(data, pending.schedules)
+        return HeldState(kind=HoldKind.KCA, saved=kca_saved(data.mode, schedules))
 
     async def _async_write_kca_schedules(self, schedules: list[Schedule]) -> None:
         """Send a whole set of charge schedules through the car's write path."""
