@@ -92,9 +92,14 @@ R5_SETTINGS: dict[str, Any] = {
 
 
 async def _plugged_in(
-    hass: HomeAssistant, fake_cloud: FakeRenaultCloud, profile: str, level: float
+    hass: HomeAssistant,
+    fake_cloud: FakeRenaultCloud,
+    freezer: FrozenDateTimeFactory,
+    profile: str,
 ) -> tuple[MockConfigEntry, FakeVehicle]:
-    """Set up the car with the price sensor, plugged in at `level`, and read it."""
+    """At 18:00, set up the car with the price sensor, plugged in at 50 %; read it."""
+    freezer.move_to(EVENING)
+    await _price_sensor(hass)
     entry = await setup_profile(
         hass,
         fake_cloud,
@@ -107,10 +112,22 @@ async def _plugged_in(
     )
     car = fake_cloud.vehicles[VIN]
     car.zone = PARIS
-    car.set_state(battery_level=level)
+    car.set_state(battery_level=50.0)
     car.plug_in()
     await _read_battery(hass, entry)
     return entry, car
+
+
+async def _turn_on(hass: HomeAssistant) -> None:
+    """Charge in the cheapest hours to 80 % by 07:00, from the device page."""
+    await _choose(hass, "cheapest_hours", departure="07:00:00", target=80, minimum=0)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _turn_off(hass: HomeAssistant) -> None:
+    """Turn smart charging off from the device page."""
+    await _choose(hass, "off")
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def _bodies(fake_cloud: FakeRenaultCloud, endpoint: str) -> list[Any]:
@@ -139,15 +156,12 @@ async def test_megane_charges_in_the_cheapest_hours_by_its_schedule(
     the window written for it with no command, and gets its own back when
     smart charging is turned off.
     """
-    freezer.move_to(EVENING)
-    await _price_sensor(hass)
-    entry, car = await _plugged_in(hass, fake_cloud, "megane_e_tech", 50.0)
+    entry, car = await _plugged_in(hass, fake_cloud, freezer, "megane_e_tech")
     own_schedules = copy.deepcopy(car.settings.charge_schedules)
     assert car.settings.charge_mode == "always"
     assert car.state.charging
 
-    await _choose(hass, "cheapest_hours", departure="07:00:00", target=80, minimum=0)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await _turn_on(hass)
     await _minutes(hass, freezer, 3)
 
     held = _held(hass_storage, entry)
@@ -177,8 +191,7 @@ async def test_megane_charges_in_the_cheapest_hours_by_its_schedule(
     assert len(_bodies(fake_cloud, SCHEDULE_CHANGE)) <= 3
 
     # Off: the user's mode and every schedule come back, exactly.
-    await _choose(hass, "off")
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await _turn_off(hass)
     await _minutes(hass, freezer, 3)
     assert car.settings.charge_schedules == own_schedules
     assert car.settings.charge_mode == "always"
@@ -189,11 +202,8 @@ async def test_megane_schedules_are_refused_while_held(
     hass: HomeAssistant, fake_cloud: FakeRenaultCloud, freezer: FrozenDateTimeFactory
 ) -> None:
     """The schedules and mode smart charging holds cannot be changed: nothing sent."""
-    freezer.move_to(EVENING)
-    await _price_sensor(hass)
-    entry, _ = await _plugged_in(hass, fake_cloud, "megane_e_tech", 50.0)
-    await _choose(hass, "cheapest_hours", departure="07:00:00", target=80, minimum=0)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    entry, _ = await _plugged_in(hass, fake_cloud, freezer, "megane_e_tech")
+    await _turn_on(hass)
     await _minutes(hass, freezer, 3)
     posts = fake_cloud.requests.count(method="POST", kind="kamereon")
 
@@ -247,17 +257,14 @@ async def test_renault_5_window_and_programs_kept_across_a_restart(
     changes meanwhile stays changed; turning smart charging off after a
     restart gives the three fields back and takes the added program away.
     """
-    freezer.move_to(EVENING)
-    await _price_sensor(hass)
-    entry, car = await _plugged_in(hass, fake_cloud, "renault_5", 50.0)
+    entry, car = await _plugged_in(hass, fake_cloud, freezer, "renault_5")
     car.action_delay = 0
     car.remote_ev_settings(copy.deepcopy(R5_SETTINGS))
     car.action_delay = 30
     await _minutes(hass, freezer, 1)
     assert car.state.charging
 
-    await _choose(hass, "cheapest_hours", departure="07:00:00", target=80, minimum=0)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await _turn_on(hass)
     await _minutes(hass, freezer, 3)
     [sent] = _bodies(fake_cloud, EV_SETTINGS)
     # 30 % of 52 kWh at 7.4 kW (the learned default): 2.1 h from 01:00.
@@ -300,8 +307,7 @@ async def test_renault_5_window_and_programs_kept_across_a_restart(
     assert session.start.astimezone(PARIS).hour == 1
     assert 79.0 <= session.end_level <= 81.5
 
-    await _choose(hass, "off")
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await _turn_off(hass)
     await _minutes(hass, freezer, 3)
     settings = car.settings.ev_settings
     assert {key: settings[key] for key in held["saved"]} == held["saved"]
@@ -319,18 +325,14 @@ async def test_a_failed_hand_back_is_logged_once_and_tried_again(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The cloud down when smart charging is turned off: the user's come back later."""
-    freezer.move_to(EVENING)
-    await _price_sensor(hass)
-    entry, car = await _plugged_in(hass, fake_cloud, "megane_e_tech", 50.0)
+    entry, car = await _plugged_in(hass, fake_cloud, freezer, "megane_e_tech")
     own_schedules = copy.deepcopy(car.settings.charge_schedules)
-    await _choose(hass, "cheapest_hours", departure="07:00:00", target=80, minimum=0)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await _turn_on(hass)
     await _minutes(hass, freezer, 3)
 
     fake_cloud.faults.add(Fault("http_500_html", endpoint=SCHEDULE_CHANGE))
     caplog.set_level(logging.INFO)
-    await _choose(hass, "off")
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await _turn_off(hass)
     await _minutes(hass, freezer, 30)
     assert _held(hass_storage, entry) is not None
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
@@ -354,9 +356,7 @@ async def test_one_odd_answer_is_never_kept_as_the_users(
     It disagrees with the answer known before: read again until two agree;
     the schedules kept, and written back later, are the user's.
     """
-    freezer.move_to(EVENING)
-    await _price_sensor(hass)
-    entry, car = await _plugged_in(hass, fake_cloud, "megane_e_tech", 50.0)
+    entry, car = await _plugged_in(hass, fake_cloud, freezer, "megane_e_tech")
     own_schedules = copy.deepcopy(car.settings.charge_schedules)
     fake_cloud.faults.add(
         Fault(
@@ -366,13 +366,11 @@ async def test_one_odd_answer_is_never_kept_as_the_users(
             attributes={"schedules": []},
         )
     )
-    await _choose(hass, "cheapest_hours", departure="07:00:00", target=80, minimum=0)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await _turn_on(hass)
     await _minutes(hass, freezer, 3)
     assert _held(hass_storage, entry)["saved"]["schedules"] == own_schedules
 
-    await _choose(hass, "off")
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await _turn_off(hass)
     await _minutes(hass, freezer, 3)
     assert car.settings.charge_schedules == own_schedules
 
@@ -389,9 +387,7 @@ async def test_settings_that_never_settle_are_not_taken(
     The fake cloud cannot answer so; the reads are made to. A quarter of an
     hour later, with the car's real answers, the schedule is taken.
     """
-    freezer.move_to(EVENING)
-    await _price_sensor(hass)
-    entry, car = await _plugged_in(hass, fake_cloud, "megane_e_tech", 50.0)
+    entry, car = await _plugged_in(hass, fake_cloud, freezer, "megane_e_tech")
     hold = entry.runtime_data.vehicles[VIN].smart.hold
     read = hold._async_fetch
     # Each unlike the one before, the first unlike the answer known ("always").
@@ -403,10 +399,7 @@ async def test_settings_that_never_settle_are_not_taken(
         return data
 
     with patch.object(hold, "_async_fetch", side_effect=restless) as reads:
-        await _choose(
-            hass, "cheapest_hours", departure="07:00:00", target=80, minimum=0
-        )
-        await hass.async_block_till_done(wait_background_tasks=True)
+        await _turn_on(hass)
     assert reads.call_count == 3
     assert _held(hass_storage, entry) is None
     assert _bodies(fake_cloud, SCHEDULE_CHANGE) == []
