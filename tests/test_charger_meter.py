@@ -195,7 +195,10 @@ async def test_a_meter_gone_or_reset_tells_nothing(
     await hass.async_block_till_done()
     assert meter.gained_since(START, CAPACITY) is None
     # A reading with no value known at the charge's first one teaches nothing.
-    meter.observe_reading(40.0, START - timedelta(hours=2), CAPACITY)
-    meter.observe_reading(50.0, START + timedelta(minutes=20), CAPACITY)
+    meter.learn(
+        (40.0, START - timedelta(hours=2)),
+        (50.0, START + timedelta(minutes=20)),
+        CAPACITY,
+    )
     assert meter.shares == []
     unsubscribe()

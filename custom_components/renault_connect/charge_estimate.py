@@ -16,6 +16,7 @@ reaches the battery (learned from successive readings, else typical).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -202,9 +203,12 @@ class MeterSample:
 
 
 def meter_at(samples: Sequence[MeterSample], moment: datetime) -> float | None:
-    """Return what the meter showed at a moment (None: nothing known that early)."""
-    shown = [sample.kwh for sample in samples if sample.at <= moment]
-    return shown[-1] if shown else None
+    """Return what the meter showed at a moment (None: nothing known that early).
+
+    The samples are in time order.
+    """
+    shown = bisect_right(samples, moment, key=lambda sample: sample.at)
+    return samples[shown - 1].kwh if shown else None
 
 
 def efficiency_between(

@@ -9,6 +9,7 @@ Its power sensor, when linked, is fresher than the car's cloud.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -202,8 +203,8 @@ class ChargerMeter:
         self.samples: list[MeterSample] = []
         self.shares: list[float] = []
         """The share learned from each recent charge, oldest first."""
-        self._first: tuple[float, datetime] | None = None
-        self._learning = False
+        self._learned_from: tuple[float, datetime] | None = None
+        """The first reading of the charge the last share was learned from."""
 
     @property
     def kwh(self) -> float | None:
@@ -234,11 +235,12 @@ class ChargerMeter:
         if self.samples and self.samples[-1].kwh == kwh:
             return
         now = dt_util.utcnow()
-        cutoff = now - METER_MEMORY
         # The last value before the day stays: it is still the meter's then.
-        older = [sample for sample in self.samples if sample.at < cutoff][-1:]
-        recent = [sample for sample in self.samples if sample.at >= cutoff]
-        self.samples = [*older, *recent, MeterSample(now, kwh)]
+        first_recent = bisect_left(
+            self.samples, now - METER_MEMORY, key=lambda sample: sample.at
+        )
+        del self.samples[: max(first_recent - 1, 0)]
+        self.samples.append(MeterSample(now, kwh))
 
     def gained_since(self, moment: datetime, capacity_kwh: float) -> float | None:
         """Return the battery level (points) the meter counted since a moment.
@@ -250,28 +252,26 @@ class ChargerMeter:
             return None
         return (now - then) * self.efficiency / capacity_kwh * 100
 
-    def observe_reading(self, level: float, at: datetime, capacity_kwh: float) -> None:
-        """Learn from a reading of a charge, against the charge's first one.
+    def learn(
+        self,
+        first: tuple[float, datetime],
+        latest: tuple[float, datetime],
+        capacity_kwh: float,
+    ) -> None:
+        """Learn from the first and latest readings of a charge.
 
         Readings are often whole numbers: the span from the first reading
-        grows with the charge, and its share with it is worth more each time.
+        grows with the charge, and so does what its share is worth. One share
+        per charge: a later reading of the same charge replaces its share.
         """
-        if self._first is None or at <= self._first[1]:
-            self._first, self._learning = (level, at), False
-            return
-        first_level, first_at = self._first
-        metered = [meter_at(self.samples, moment) for moment in (first_at, at)]
+        metered = [meter_at(self.samples, at) for _, at in (first, latest)]
         if metered[0] is None or metered[1] is None:
             return
         share = efficiency_between(
-            (first_level, level), metered[1] - metered[0], capacity_kwh
+            (first[0], latest[0]), metered[1] - metered[0], capacity_kwh
         )
         if share is None:
             return
-        # One share per charge: this charge's replaces its earlier one.
-        kept = self.shares[:-1] if self._learning else self.shares
-        self.shares, self._learning = [*kept, share][-LEARNED_EFFICIENCIES:], True
-
-    def forget_reading(self) -> None:
-        """Forget the charge's first reading: the next charge is learned afresh."""
-        self._first, self._learning = None, False
+        kept = self.shares[:-1] if self._learned_from == first else self.shares
+        self.shares = [*kept, share][-LEARNED_EFFICIENCIES:]
+        self._learned_from = first

@@ -254,6 +254,21 @@ def charge_program(departure: time) -> Schedule:
     }
 
 
+def kcm_known_fields(saved: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the user's fields to write back (those their document had)."""
+    return {key: value for key, value in saved.items() if value is not None}
+
+
+def kcm_with_program(
+    document: Mapping[str, Any], added_program: Schedule | None
+) -> dict[str, Any]:
+    """Return the document with the added charge program, once, at the end."""
+    programs = list(document.get("programs") or [])
+    if added_program is not None and added_program not in programs:
+        programs.append(added_program)
+    return {**document, "programs": programs}
+
+
 def kcm_restored(
     document: Mapping[str, Any],
     saved: Mapping[str, Any],
@@ -263,8 +278,7 @@ def kcm_restored(
 
     The user's own programs, and their changes since, stay as they are.
     """
-    kept = {key: value for key, value in saved.items() if value is not None}
-    restored = {**document, **kept}
+    restored = {**document, **kcm_known_fields(saved)}
     programs = list(document.get("programs") or [])
     if added_program is not None:
         for index in range(len(programs) - 1, -1, -1):

@@ -46,9 +46,11 @@ from .held_schedules import (
     kca_saved,
     kca_schedules,
     kcm_fields,
+    kcm_known_fields,
     kcm_restored,
     kcm_saved,
     kcm_window,
+    kcm_with_program,
     rounded_windows,
     same_windows,
     trimmed,
@@ -194,31 +196,26 @@ class ScheduleHold:
 
     async def async_follow(
         self, decision: SmartDecision, departure: time, now: datetime
-    ) -> bool:
+    ) -> None:
         """Write the decision's windows as the car's schedule, taking it first."""
         wanted = self.wanted(decision)
         try:
-            if self.state is None:
-                await self._async_take(departure)
-            state = self.state
-            assert state is not None  # noqa: S101 - taken just above
+            state = self.state or await self._async_take(departure)
             if state.kind == HoldKind.KCM:
                 await self._async_write_kcm(state, wanted, now)
             else:
                 await self._async_write_kca(state, wanted)
         except HomeAssistantError as err:
             self._report(err, now)
-            return False
+            return
         self._recovered()
         self.state = replace(state, written=wanted, written_at=now)
         await self._save()
-        return True
 
-    async def async_release(self) -> bool:
-        """Write the user's own charge settings back; tell whether done."""
-        state = self.state
-        if state is None:
-            return True
+    async def async_release(self) -> None:
+        """Write the user's own charge settings back."""
+        if (state := self.state) is None:
+            return
         try:
             if state.kind == HoldKind.KCM:
                 await self._async_restore_kcm(state)
@@ -226,12 +223,11 @@ class ScheduleHold:
                 await self._async_restore_kca(state)
         except HomeAssistantError as err:
             self._report(err, dt_util.utcnow())
-            return False
+            return
         self._recovered()
         LOGGER.info("%s: smart charging gave the schedule back", self.car.log_name)
         self.state = None
         await self._save()
-        return True
 
     def _report(self, err: HomeAssistantError, now: datetime) -> None:
         """Log a failed write once; it is tried again later."""
@@ -258,7 +254,7 @@ class ScheduleHold:
         coordinator.async_set_updated_data(data)
         return data
 
-    async def _async_take(self, departure: time) -> None:
+    async def _async_take(self, departure: time) -> HeldState:
         """Read the user's charge settings (with changes on their way); keep them."""
         if self.kind == HoldKind.KCM:
             state = await self._async_settled(
@@ -270,6 +266,7 @@ class ScheduleHold:
         self.state = state
         await self._save()
         LOGGER.info("%s: smart charging takes the charge schedule", self.car.log_name)
+        return state
 
     async def _async_settled(
         self, endpoint: str, keep: Callable[[Any], HeldState]
@@ -351,37 +348,29 @@ class ScheduleHold:
         """Charge in the first window (or none): three fields, a program if needed."""
         zone: tzinfo = dt_util.get_default_time_zone()
         fields = kcm_fields(kcm_window(windows[0] if windows else None, now), zone)
-        added = state.added_program
+        await self._async_write_document(
+            fields, lambda document: kcm_with_program(document, state.added_program)
+        )
 
-        def build(current: dict[str, Any], overlay: Overlay) -> dict[str, Any]:
-            document = kcm_document(current, overlay)
-            programs = list(document.get("programs") or [])
-            if added is not None and added not in programs:
-                programs.append(added)
-            return {**document, "programs": programs}
+    async def _async_restore_kcm(self, state: HeldState) -> None:
+        """Write the user's three fields back and take the added program away."""
+        await self._async_write_document(
+            kcm_known_fields(state.saved),
+            lambda document: kcm_restored(document, state.saved, state.added_program),
+        )
 
+    async def _async_write_document(
+        self,
+        fields: dict[str, Any],
+        finish: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> None:
+        """Send ev/settings with the fields, finished, through the car's write path."""
         await self.car.writer.async_write(
             Write(
                 endpoint=CHARGE_SCHEDULE,
                 action=ACTION,
                 change=Overlay(fields=fields),
-                build=build,
-                command=send_ev_settings,
-                confirmed=_kcm_confirmed,
-            )
-        )
-
-    async def _async_restore_kcm(self, state: HeldState) -> None:
-        """Write the user's three fields back and take the added program away."""
-        saved = {key: value for key, value in state.saved.items() if value is not None}
-        await self.car.writer.async_write(
-            Write(
-                endpoint=CHARGE_SCHEDULE,
-                action=ACTION,
-                change=Overlay(fields=saved),
-                build=lambda current, overlay: kcm_restored(
-                    kcm_document(current, overlay), saved, state.added_program
-                ),
+                build=lambda current, overlay: finish(kcm_document(current, overlay)),
                 command=send_ev_settings,
                 confirmed=_kcm_confirmed,
             )

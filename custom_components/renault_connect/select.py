@@ -97,9 +97,12 @@ class SmartModeSelect(SmartChargingEntity, SelectEntity):
     @property
     def options(self) -> list[str]:
         """Return the modes the car can be driven in."""
-        if self.vehicle.smart.hold.drives:
-            return [mode.value for mode in SmartMode if mode is not SmartMode.SOLAR]
-        return [mode.value for mode in SmartMode]
+        on_schedule = self.vehicle.smart.hold.drives
+        return [
+            mode.value
+            for mode in SmartMode
+            if not (on_schedule and mode is SmartMode.SOLAR)
+        ]
 
     @property
     def current_option(self) -> str:

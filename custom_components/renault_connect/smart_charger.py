@@ -236,7 +236,7 @@ class SmartCharger:
             self.settings.mode is SmartMode.OFF or not self.hold.drives
         ):
             if self.hold.due(now):
-                self._send(self._async_release(), "smart charging hands back")
+                self._send(self.hold.async_release(), "smart charging hands back")
             return
         data = self.car.battery_data()
         if self.decision is None or data is None:
@@ -247,32 +247,26 @@ class SmartCharger:
             return
         if self.hold.drives:
             if self.hold.needs_write(self.decision, now):
-                self._send(self._async_hold(self.decision), "smart charging")
+                self._send(
+                    self.hold.async_follow(self.decision, self.settings.departure, now),
+                    "smart charging",
+                )
             return
         want = self.decision.charge_now
         if self._needs_order(want):
             self._send(self._async_order(want), "smart charging")
 
-    def _send(self, work: Coroutine[Any, Any, None], name: str) -> None:
+    def _send(self, work: Coroutine[Any, Any, object], name: str) -> None:
         """Run a write in the background, one at a time."""
         self._sending = True
-        self.car.async_run_in_background(work, name)
 
-    async def _async_release(self) -> None:
-        """Give the car's schedule back."""
-        try:
-            await self.hold.async_release()
-        finally:
-            self._sending = False
+        async def run() -> None:
+            try:
+                await work
+            finally:
+                self._sending = False
 
-    async def _async_hold(self, decision: SmartDecision) -> None:
-        """Write the decision's windows as the car's schedule."""
-        try:
-            await self.hold.async_follow(
-                decision, self.settings.departure, dt_util.utcnow()
-            )
-        finally:
-            self._sending = False
+        self.car.async_run_in_background(run(), name)
 
     def _needs_order(self, want: bool) -> bool:  # noqa: FBT001 - the decision
         """Tell whether the car (or charger) must be told to start or stop."""
@@ -311,14 +305,13 @@ class SmartCharger:
             charging_w=power * 1000 if observed and self._order else 0.0,
         )
         now = dt_util.utcnow()
-        committed = (
-            self.hold.running_until(now)
-            if self.hold.drives
-            else self._committed_until
-            if self._order
-            else None
-        )
-        return decide(self.settings, now, car, self._inputs(), committed)
+        return decide(self.settings, now, car, self._inputs(), self._committed(now))
+
+    def _committed(self, now: datetime) -> datetime | None:
+        """Return the end of the window a running charge was started for."""
+        if self.hold.drives:
+            return self.hold.running_until(now)
+        return self._committed_until if self._order else None
 
     async def _async_order(self, charging: bool) -> None:  # noqa: FBT001
         """Start or stop the charge, and record it before anything else happens."""
@@ -342,8 +335,6 @@ class SmartCharger:
                 await control.async_stop(prefer_charger=True)
         except HomeAssistantError as err:
             LOGGER.warning("%s: smart charging: %s", self.car.log_name, err)
-        finally:
-            self._sending = False
 
     @property
     def control(self) -> str | None:

@@ -461,7 +461,6 @@ class RenaultConnectVehicle:
             self.preconditioning.async_on_status(data)
         if coordinator.description.key == BATTERY:
             self._async_follow_reads(data)
-            self._async_teach_meter(data)
         if coordinator.description.key == CHARGES:
             self.energy.async_on_charges(data.raw_data.get("charges") or [])
         if coordinator.description.key == COCKPIT:
@@ -477,7 +476,11 @@ class RenaultConnectVehicle:
 
     @callback
     def _async_follow_reads(self, data: Any) -> None:
-        """Keep the first and latest reading of the running charge."""
+        """Keep the first and latest reading of the running charge.
+
+        They tell its power, and teach the charger's meter what share of its
+        energy reaches the battery.
+        """
         read_at = cloud_time(data.timestamp, dt_util.utcnow())
         if not is_charging(data) or data.batteryLevel is None or read_at is None:
             self._charge_reads = None
@@ -485,22 +488,12 @@ class RenaultConnectVehicle:
         latest = (float(data.batteryLevel), read_at)
         reads = self._charge_reads
         if reads is None or latest[0] < reads[1][0] or read_at < reads[1][1]:
-            self._charge_reads = (latest, latest)
+            reads = (latest, latest)
         elif read_at > reads[1][1]:
-            self._charge_reads = (reads[0], latest)
-
-    @callback
-    def _async_teach_meter(self, data: Any) -> None:
-        """Let a reading of a charge teach the meter what reaches the battery."""
-        meter, capacity = self.meter, self.battery_capacity
-        if meter is None or capacity is None:
-            return
-        if not is_charging(data) or data.batteryLevel is None:
-            meter.forget_reading()
-            return
-        read_at = cloud_time(data.timestamp, dt_util.utcnow())
-        if read_at is not None:
-            meter.observe_reading(float(data.batteryLevel), read_at, capacity)
+            reads = (reads[0], latest)
+        self._charge_reads = reads
+        if self.meter is not None and (capacity := self.battery_capacity):
+            self.meter.learn(*reads, capacity)
 
     @callback
     def async_watch(
